@@ -1,0 +1,827 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#include "api/crud.hpp"
+
+#include <charconv>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/json_writer.hpp"
+#include "core/strings.hpp"
+#include "jsonapi/body.hpp"
+#include "jsonapi/document.hpp"
+
+namespace mortar::api {
+namespace {
+
+using http::Request;
+using http::Response;
+
+// The SQL of one resource, built once at registration.
+struct Compiled {
+    const ResourceDef& def;
+    const Field* parent_field = nullptr;  // the child's parent attribute, when nested routes exist
+    std::string from;                     // "FROM <table> t <joins>"
+    std::string select;                   // "SELECT t.id, <fields> " + from
+    std::string show;                     // select + " WHERE t.account_id = $1 AND t.id = $2"
+    std::string exists;                   // "SELECT 1 FROM <table> WHERE account_id = $1 AND id = $2"
+    std::string exists_in_parent;         // ... AND <parent column> = $3
+    std::string parent_exists;            // "SELECT 1 FROM <parent table> WHERE account_id = $1 AND id = $2"
+    std::string delete_one;               // "DELETE FROM <table> WHERE account_id = $1 AND id = $2"
+
+    explicit Compiled(const ResourceDef& d) : def(d) {
+        from = "FROM " + def.table + " t " + def.joins;
+        select = "SELECT t.id";
+        for (const Field& f : def.fields) select += ", " + f.select;
+        select += " " + from;
+        show = select + " WHERE t.account_id = $1 AND t.id = $2";
+        exists = "SELECT 1 FROM " + def.table + " WHERE account_id = $1 AND id = $2";
+        delete_one = "DELETE FROM " + def.table + " WHERE account_id = $1 AND id = $2";
+        if (def.parent) {
+            parent_field = def.FindField(def.parent->field);
+            exists_in_parent = exists + " AND " + parent_field->column + " = $3";
+            parent_exists = "SELECT 1 FROM " + def.parent->table + " WHERE account_id = $1 AND id = $2";
+        }
+    }
+};
+
+// Where a request addresses a resource: flat, or under a parent record.
+struct Scope {
+    const Compiled& c;
+    std::optional<int64_t> parent_id;
+};
+
+std::string Singular(const ResourceDef& def) {
+    std::string s = def.path;
+    if (s.size() > 3 && s.ends_with("ies")) return s.substr(0, s.size() - 3) + "y";
+    if (s.size() > 3 && s.ends_with("ses")) return s.substr(0, s.size() - 2);
+    if (s.size() > 1 && s.ends_with('s')) return s.substr(0, s.size() - 1);
+    return s;
+}
+
+Status NotFound(const ResourceDef& def, std::string_view id) {
+    return Status::NotFound(Singular(def) + " " + std::string(id) + " not found");
+}
+
+// Parses an id from a URL segment. Anything but a positive integer is an unknown record.
+std::optional<int64_t> PathId(std::string_view raw) {
+    auto id = ParseInt64(raw);
+    if (!id || *id <= 0) return std::nullopt;
+    return id;
+}
+
+std::string IdString(int64_t id) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, id);
+    return std::string(buf, end);
+}
+
+// Cuts a UTF-8 string to at most n characters without splitting a character.
+std::string_view TruncateUtf8(std::string_view s, int n) {
+    int chars = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+            if (chars == n) return s.substr(0, i);
+            ++chars;
+        }
+    }
+    return s;
+}
+
+// ----------------------------------------------------------------------------------
+// Rendering
+
+void WriteResource(json::Writer& w, const Compiled& c, const db::Row& row, bool in_list) {
+    w.BeginObject();
+    w.Key("id");
+    w.String(IdString(row.GetInt(0)));
+    w.Key("type");
+    w.String(c.def.type);
+    w.Key("attributes");
+    w.BeginObject();
+    int col = 1;
+    for (const Field& f : c.def.fields) {
+        const int i = col++;
+        if (f.hidden) continue;
+        w.Key(f.key);
+        if (row.IsNull(i)) {
+            if (f.kind == FieldKind::kBool) {
+                w.Bool(false);
+            } else if (f.empty_string_for_null) {
+                w.String("");
+            } else {
+                w.Null();
+            }
+            continue;
+        }
+        switch (f.kind) {
+            case FieldKind::kText:
+            case FieldKind::kDate:
+            case FieldKind::kTimestamp: {
+                std::string_view text = row.GetText(i);
+                if (in_list && f.list_truncate > 0) text = TruncateUtf8(text, f.list_truncate);
+                w.String(text);
+                break;
+            }
+            case FieldKind::kInt:
+            case FieldKind::kRef: w.Int(row.GetInt(i)); break;
+            case FieldKind::kBool: w.Bool(row.GetBool(i)); break;
+            case FieldKind::kJson: w.Raw(row.GetText(i)); break;
+        }
+    }
+    w.EndObject();
+    w.EndObject();
+}
+
+// Renders the record `id` as one resource object (JSON text), or kNotFound.
+Result<std::string> RenderOne(db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id) {
+    auto stmt = tx.PrepareDynamic(c.show);
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id).Bind(2, id);
+    auto step = stmt->Step();
+    if (!step) return step.status();
+    if (!*step) return NotFound(c.def, IdString(id));
+    json::Writer w;
+    WriteResource(w, c, stmt->row(), false);
+    return w.Take();
+}
+
+Response DataResponse(int status, const std::vector<std::string>& resources, bool as_array) {
+    std::string body = "{\"data\":";
+    if (as_array) body += '[';
+    for (std::size_t i = 0; i < resources.size(); ++i) {
+        if (i > 0) body += ',';
+        body += resources[i];
+    }
+    if (as_array) body += ']';
+    body += '}';
+    return Response::JsonApi(status, std::move(body));
+}
+
+// ----------------------------------------------------------------------------------
+// Existence checks
+
+Result<bool> RowExists(db::Tx& tx, const std::string& sql, std::initializer_list<db::Param> params) {
+    auto stmt = tx.PrepareDynamic(sql);
+    if (!stmt) return stmt.status();
+    int idx = 1;
+    for (const db::Param& p : params) stmt->Bind(idx++, p);
+    auto step = stmt->Step();
+    if (!step) return step.status();
+    return *step;
+}
+
+// kNotFound unless the record exists in the account (and under the scope's parent).
+Status CheckRecord(db::Tx& tx, const Scope& scope, int64_t account_id, int64_t id) {
+    Result<bool> found = scope.parent_id
+                             ? RowExists(tx, scope.c.exists_in_parent, {account_id, id, *scope.parent_id})
+                             : RowExists(tx, scope.c.exists, {account_id, id});
+    if (!found) return found.status();
+    if (!*found) return NotFound(scope.c.def, IdString(id));
+    return Status::Ok();
+}
+
+Status CheckParent(db::Tx& tx, const Scope& scope, int64_t account_id) {
+    if (!scope.parent_id) return Status::Ok();
+    auto found = RowExists(tx, scope.c.parent_exists, {account_id, *scope.parent_id});
+    if (!found) return found.status();
+    if (!*found) {
+        return Status::NotFound(Singular(ResourceDef{.path = scope.c.def.parent->path}) + " " +
+                                IdString(*scope.parent_id) + " not found");
+    }
+    return Status::Ok();
+}
+
+// ----------------------------------------------------------------------------------
+// Listing: filters, sort, pagination
+
+// Collects WHERE clauses with their bound values.
+class Where {
+public:
+    std::string Bind(ColumnValue v) {
+        params_.push_back(std::move(v));
+        return "$" + std::to_string(params_.size());
+    }
+    void And(std::string clause) {
+        sql_ += sql_.empty() ? " WHERE " : " AND ";
+        sql_ += clause;
+    }
+    const std::string& sql() const { return sql_; }
+    const std::vector<ColumnValue>& params() const { return params_; }
+
+private:
+    std::string sql_;
+    std::vector<ColumnValue> params_;
+};
+
+Status BadFilter(const jsonapi::Filter& f, std::string_view what) {
+    return Status::InvalidArgument("filter[" + f.field + "] " + std::string(what));
+}
+
+// The value pieces of a filter converted to the field's kind.
+Result<std::vector<ColumnValue>> FilterValues(const jsonapi::Filter& f, FieldKind kind) {
+    std::vector<ColumnValue> out;
+    for (const std::string& piece : jsonapi::SplitFilterValue(f.value)) {
+        switch (kind) {
+            case FieldKind::kInt:
+            case FieldKind::kRef: {
+                auto n = ParseInt64(piece);
+                if (!n) return BadFilter(f, "must be an integer or a comma-separated list of integers");
+                out.emplace_back(*n);
+                break;
+            }
+            case FieldKind::kBool: {
+                const std::string v = ToLower(piece);
+                if (v == "true" || v == "1") {
+                    out.emplace_back(true);
+                } else if (v == "false" || v == "0") {
+                    out.emplace_back(false);
+                } else {
+                    return BadFilter(f, "must be true or false");
+                }
+                break;
+            }
+            default: out.emplace_back(piece); break;
+        }
+    }
+    if (out.empty()) return BadFilter(f, "needs a value");
+    return out;
+}
+
+// "2024-01-01,*": start and end in UTC, '*' open. A date-only end covers that whole day.
+Status AddTimestampRange(Where& where, const Field& field, const jsonapi::Filter& f) {
+    const auto comma = f.value.find(',');
+    const std::string start = std::string(Trim(std::string_view(f.value).substr(0, comma)));
+    const std::string end = comma == std::string::npos ? start : std::string(Trim(f.value.substr(comma + 1)));
+    if (!start.empty() && start != "*") {
+        auto t = ParseTimestamp(start);
+        if (!t) return BadFilter(f, "must be a date or timestamp range such as 2024-01-01,*");
+        where.And(field.select + " >= " + where.Bind(FormatTimestamp(*t)));
+    }
+    if (!end.empty() && end != "*") {
+        auto t = ParseTimestamp(end);
+        if (!t) return BadFilter(f, "must be a date or timestamp range such as 2024-01-01,*");
+        int64_t limit = *t;
+        if (end.size() == 10) {
+            limit += 24LL * 3600 * 1000;  // through the end of that day
+            where.And(field.select + " < " + where.Bind(FormatTimestamp(limit)));
+        } else {
+            where.And(field.select + " <= " + where.Bind(FormatTimestamp(limit)));
+        }
+    }
+    return Status::Ok();
+}
+
+constexpr std::string_view kPsaTypes[] = {
+    "manage", "autotask", "tigerpaw", "kaseya-bms", "pulseway-psa", "vorex", "halopsa"};
+
+// filter[psa_id] needs filter[psa_integration_type] (API.md section 4). Records are
+// linked to a PSA only by the sync engine; until a link exists the answer is empty.
+Status AddPsaFilter(Where& where, const jsonapi::ListQuery& lq) {
+    const jsonapi::Filter* id = nullptr;
+    const jsonapi::Filter* type = nullptr;
+    for (const auto& f : lq.filters) {
+        if (f.op != jsonapi::FilterOp::kEq) continue;
+        if (f.field == "psa_id") id = &f;
+        if (f.field == "psa_integration_type") type = &f;
+    }
+    if (!id && !type) return Status::Ok();
+    if (id && !type) return Status::InvalidArgument("filter[psa_id] requires filter[psa_integration_type]");
+    bool known = false;
+    for (std::string_view t : kPsaTypes) known = known || type->value == t;
+    if (!known) {
+        return Status::InvalidArgument(
+            "filter[psa_integration_type] must be one of manage, autotask, tigerpaw, kaseya-bms, pulseway-psa, vorex, "
+            "halopsa"
+        );
+    }
+    where.And("1 = 0");
+    return Status::Ok();
+}
+
+// The filterable field for a filter name; `id` is always filterable.
+const Field* FilterField(const ResourceDef& def, std::string_view name, const Field& id_field) {
+    if (name == "id") return &id_field;
+    const Field* f = def.FindField(name);
+    return f && f->filter ? f : nullptr;
+}
+
+Status BuildFilters(Where& where, const ResourceDef& def, const jsonapi::ListQuery& lq) {
+    static const Field kId = [] {
+        Field f = Field::Computed("id", FieldKind::kInt, "t.id");
+        return f;
+    }();
+    for (const jsonapi::Filter& f : lq.filters) {
+        const Field* field = FilterField(def, f.field, kId);
+        if (!field) continue;  // unknown filters are ignored (Mortar choice)
+        if (f.op == jsonapi::FilterOp::kEq && field->kind == FieldKind::kTimestamp) {
+            MORTAR_RETURN_IF_ERROR(AddTimestampRange(where, *field, f));
+            continue;
+        }
+        if (f.op == jsonapi::FilterOp::kRange) {
+            if (field->kind != FieldKind::kInt && field->kind != FieldKind::kRef) {
+                return BadFilter(f, "does not support a range");
+            }
+            auto values = FilterValues(f, field->kind);
+            if (!values) return values.status();
+            if (values->size() != 2) return BadFilter(f, "range needs two values: low,high");
+            where.And(field->select + " BETWEEN " + where.Bind((*values)[0]) + " AND " + where.Bind((*values)[1]));
+            continue;
+        }
+        auto values = FilterValues(f, field->kind);
+        if (!values) return values.status();
+        std::string list;
+        for (ColumnValue& v : *values) {
+            if (!list.empty()) list += ", ";
+            list += where.Bind(std::move(v));
+        }
+        if (f.op == jsonapi::FilterOp::kExclude) {
+            where.And("(" + field->select + " IS NULL OR " + field->select + " NOT IN (" + list + "))");
+        } else if (values->size() == 1) {
+            where.And(field->select + " = " + list);
+        } else {
+            where.And(field->select + " IN (" + list + ")");
+        }
+    }
+    if (def.psa_filters) MORTAR_RETURN_IF_ERROR(AddPsaFilter(where, lq));
+    return Status::Ok();
+}
+
+Result<std::string> BuildOrderBy(const ResourceDef& def, const jsonapi::ListQuery& lq) {
+    std::string order;
+    for (const jsonapi::SortKey& key : lq.sort) {
+        std::string expr;
+        FieldKind kind = FieldKind::kInt;
+        if (key.field == "id") {
+            expr = "t.id";
+        } else if (const Field* f = def.FindField(key.field); f && f->sort) {
+            expr = f->select;
+            kind = f->kind;
+        } else {
+            std::string allowed = "id";
+            for (const Field& f : def.fields) {
+                if (f.sort) allowed += ", " + f.name;
+            }
+            return Status::InvalidArgument("sort by '" + key.field + "' is not supported; use one of: " + allowed);
+        }
+        if (!order.empty()) order += ", ";
+        // Nulls last ascending and first descending on both engines; text case-insensitively.
+        const char* dir = key.descending ? " DESC" : "";
+        order += "(" + expr + " IS NULL)" + dir + ", ";
+        order += (kind == FieldKind::kText ? "lower(" + expr + ")" : expr) + dir;
+    }
+    order += order.empty() ? "t.id" : ", t.id";
+    return " ORDER BY " + order;
+}
+
+void BindAll(db::Stmt& stmt, const std::vector<ColumnValue>& params) {
+    int idx = 1;
+    for (const ColumnValue& v : params) stmt.Bind(idx++, AsParam(v));
+}
+
+Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
+    const ResourceDef& def = scope.c.def;
+    auto lq = jsonapi::ParseListQuery(ctx.query);
+    if (!lq) return jsonapi::ErrorResponse(lq.status());
+
+    Where where;
+    where.And("t.account_id = " + where.Bind(ctx.principal.account_id));
+    if (scope.parent_id) where.And(scope.c.parent_field->select + " = " + where.Bind(*scope.parent_id));
+    if (Status s = BuildFilters(where, def, *lq); !s.ok()) return jsonapi::ErrorResponse(s);
+    auto order = BuildOrderBy(def, *lq);
+    if (!order) return jsonapi::ErrorResponse(order.status());
+
+    auto tx = svc.db().Begin(db::TxMode::kRead);
+    if (!tx) return jsonapi::ErrorResponse(tx.status());
+
+    const std::string self_path = http::Router::NormalisePath(req.path);
+    std::string cache_key;
+    int64_t version = 0;
+    ResponseCache* cache = svc.cache();
+    if (cache) {
+        auto v = ReadDataVersion(*tx, ctx.principal.account_id);
+        if (!v) return jsonapi::ErrorResponse(v.status());
+        version = *v;
+        cache_key = IdString(ctx.principal.account_id) + '\n' + ctx.public_base + self_path + '?' + req.query;
+        std::string body;
+        if (cache->Get(cache_key, version, body)) return Response::JsonApi(200, std::move(body));
+    }
+
+    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+
+    auto count = tx->PrepareDynamic("SELECT count(*) " + scope.c.from + where.sql());
+    if (!count) return jsonapi::ErrorResponse(count.status());
+    BindAll(*count, where.params());
+    auto counted = count->Step();
+    if (!counted) return jsonapi::ErrorResponse(counted.status());
+    jsonapi::Page page{.number = lq->page_number, .size = lq->page_size, .total_count = count->row().GetInt(0)};
+
+    json::Writer w;
+    w.BeginObject();
+    w.Key("data");
+    w.BeginArray();
+    // Pages far beyond the end are empty; guard the offset against overflow.
+    const int64_t max_offset = int64_t{1} << 50;
+    if (page.number - 1 <= max_offset / page.size) {
+        std::vector<ColumnValue> params = where.params();
+        const std::string limit = "$" + std::to_string(params.size() + 1);
+        const std::string offset = "$" + std::to_string(params.size() + 2);
+        params.emplace_back(page.size);
+        params.emplace_back((page.number - 1) * page.size);
+        auto list = tx->PrepareDynamic(scope.c.select + where.sql() + *order + " LIMIT " + limit + " OFFSET " + offset);
+        if (!list) return jsonapi::ErrorResponse(list.status());
+        BindAll(*list, params);
+        while (true) {
+            auto step = list->Step();
+            if (!step) return jsonapi::ErrorResponse(step.status());
+            if (!*step) break;
+            WriteResource(w, scope.c, list->row(), true);
+        }
+    }
+    w.EndArray();
+    jsonapi::WritePageMetaAndLinks(w, page, ctx.public_base + self_path, ctx.query);
+    w.EndObject();
+    std::string body = w.Take();
+    if (cache) cache->Put(std::move(cache_key), version, body);
+    return Response::JsonApi(200, std::move(body));
+}
+
+Response Show(Service& svc, const Scope& scope, Request& req, Context& ctx) {
+    const auto id = PathId(req.Param("id"));
+    if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
+    auto tx = svc.db().Begin(db::TxMode::kRead);
+    if (!tx) return jsonapi::ErrorResponse(tx.status());
+    if (scope.parent_id) {
+        if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+        if (Status s = CheckRecord(*tx, scope, ctx.principal.account_id, *id); !s.ok()) {
+            return jsonapi::ErrorResponse(s);
+        }
+    }
+    auto one = RenderOne(*tx, scope.c, ctx.principal.account_id, *id);
+    if (!one) return jsonapi::ErrorResponse(one.status());
+    return DataResponse(200, {*one}, false);
+}
+
+// ----------------------------------------------------------------------------------
+// Writing
+
+Status Blank(const WriteContext& wc, const Field& f) { return Status::Unprocessable("can't be blank", wc.Pointer(f.name)); }
+
+// Converts one attribute value to its column value, or a 422 naming the attribute.
+Result<ColumnValue> ConvertValue(const WriteContext& wc, const Field& f, const json::Value& v) {
+    const std::string pointer = wc.Pointer(f.name);
+    auto fail = [&](const Status& s) { return Status::Unprocessable(s.message(), pointer); };
+    switch (f.kind) {
+        case FieldKind::kText: {
+            auto s = jsonapi::ReadString(v);
+            if (!s) return fail(s.status());
+            if (!*s) return ColumnValue(db::Null{});
+            std::size_t chars = 0;
+            for (unsigned char ch : **s) chars += (ch & 0xC0) != 0x80;
+            if (static_cast<int>(chars) > f.max_length) {
+                return Status::Unprocessable(
+                    "is too long (maximum is " + std::to_string(f.max_length) + " characters)", pointer
+                );
+            }
+            return ColumnValue(std::move(**s));
+        }
+        case FieldKind::kInt:
+        case FieldKind::kRef: {
+            auto n = jsonapi::ReadInt(v);
+            if (!n) return fail(n.status());
+            if (!*n) return ColumnValue(db::Null{});
+            return ColumnValue(**n);
+        }
+        case FieldKind::kBool: {
+            auto b = jsonapi::ReadBool(v);
+            if (!b) return fail(b.status());
+            return ColumnValue(b->value_or(false));
+        }
+        case FieldKind::kDate: {
+            auto s = jsonapi::ReadString(v);
+            if (!s) return fail(s.status());
+            if (!*s || (*s)->empty()) return ColumnValue(db::Null{});
+            if (!ValidateDate(**s).ok()) return Status::Unprocessable("must be a date (YYYY-MM-DD)", pointer);
+            return ColumnValue(std::move(**s));
+        }
+        case FieldKind::kTimestamp: {
+            auto s = jsonapi::ReadString(v);
+            if (!s) return fail(s.status());
+            if (!*s || (*s)->empty()) return ColumnValue(db::Null{});
+            auto t = ParseTimestamp(**s);
+            if (!t) return Status::Unprocessable("must be an RFC 3339 timestamp", pointer);
+            return ColumnValue(FormatTimestamp(*t));
+        }
+        case FieldKind::kJson: {
+            if (v.is_null()) return ColumnValue(db::Null{});
+            auto text = f.normalise(v, pointer);
+            if (!text) return text.status();
+            return ColumnValue(std::move(*text));
+        }
+    }
+    return Status::Internal("unknown field kind");
+}
+
+bool IsBlank(const ColumnValue& v) {
+    if (std::holds_alternative<db::Null>(v)) return true;
+    if (const auto* s = std::get_if<std::string>(&v)) return Trim(*s).empty();
+    return false;
+}
+
+// Validates the body of one resource and collects its column values.
+Result<WriteContext> Collect(
+    db::Tx& tx, const Scope& scope, int64_t account_id, const jsonapi::ResourceInput& input, bool in_array,
+    std::optional<int64_t> id
+) {
+    const ResourceDef& def = scope.c.def;
+    WriteContext wc;
+    wc.account_id = account_id;
+    wc.id = id;
+    wc.create = !id.has_value();
+    wc.input = &input;
+    wc.in_array = in_array;
+    for (const Field& f : def.fields) {
+        if (f.column.empty()) continue;
+        if (scope.parent_id && &f == scope.c.parent_field) {
+            // On a nested route the parent comes from the URL.
+            wc.Set(f.column, *scope.parent_id);
+            continue;
+        }
+        const json::Value* v = input.Attr(f.name);
+        if (!v) {
+            if (wc.create && f.required) return Blank(wc, f);
+            continue;
+        }
+        auto value = ConvertValue(wc, f, *v);
+        if (!value) return value.status();
+        if (f.required && IsBlank(*value)) return Blank(wc, f);
+        if (f.kind == FieldKind::kRef) {
+            if (const auto* ref = std::get_if<int64_t>(&*value)) {
+                auto found = RowExists(tx, "SELECT 1 FROM " + f.ref_table + " WHERE account_id = $1 AND id = $2",
+                                       {account_id, *ref});
+                if (!found) return found.status();
+                if (!*found) return Status::Unprocessable("must exist", wc.Pointer(f.name));
+            }
+        }
+        wc.Set(f.column, std::move(*value));
+    }
+    if (def.hooks.before_write) MORTAR_RETURN_IF_ERROR(def.hooks.before_write(tx, wc));
+    return wc;
+}
+
+Result<int64_t> Insert(db::Tx& tx, const ResourceDef& def, const WriteContext& wc, const std::string& now) {
+    std::string cols = "account_id";
+    std::string vals = "$1";
+    std::vector<ColumnValue> params{wc.account_id};
+    for (const auto& [col, v] : wc.values) {
+        params.push_back(v);
+        cols += ", " + col;
+        vals += ", $" + std::to_string(params.size());
+    }
+    params.emplace_back(now);
+    const std::string ts = "$" + std::to_string(params.size());
+    auto stmt = tx.PrepareDynamic(
+        "INSERT INTO " + def.table + " (" + cols + ", created_at, updated_at) VALUES (" + vals + ", " + ts + ", " + ts +
+        ") RETURNING id"
+    );
+    if (!stmt) return stmt.status();
+    BindAll(*stmt, params);
+    auto step = stmt->Step();
+    if (!step) return step.status();
+    if (!*step) return Status::Internal("insert into " + def.table + " returned no id");
+    return stmt->row().GetInt(0);
+}
+
+Status Update(db::Tx& tx, const ResourceDef& def, const WriteContext& wc, const std::string& now) {
+    std::vector<ColumnValue> params{wc.account_id, *wc.id, now};
+    std::string sets = "updated_at = $3";
+    for (const auto& [col, v] : wc.values) {
+        params.push_back(v);
+        sets += ", " + col + " = $" + std::to_string(params.size());
+    }
+    auto stmt = tx.PrepareDynamic("UPDATE " + def.table + " SET " + sets + " WHERE account_id = $1 AND id = $2");
+    if (!stmt) return stmt.status();
+    BindAll(*stmt, params);
+    auto n = stmt->Execute();
+    if (!n) return n.status();
+    if (*n == 0) return NotFound(def, IdString(*wc.id));
+    return Status::Ok();
+}
+
+// Creates or updates one resource inside `tx` and returns its rendered JSON.
+Result<std::string> WriteOne(
+    db::Tx& tx, const Scope& scope, int64_t account_id, const jsonapi::ResourceInput& input, bool in_array,
+    std::optional<int64_t> id, const std::string& now
+) {
+    const ResourceDef& def = scope.c.def;
+    if (id) MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, account_id, *id));
+    auto wc = Collect(tx, scope, account_id, input, in_array, id);
+    if (!wc) return wc.status();
+    int64_t row_id = 0;
+    if (id) {
+        MORTAR_RETURN_IF_ERROR(Update(tx, def, *wc, now));
+        row_id = *id;
+    } else {
+        auto created = Insert(tx, def, *wc, now);
+        if (!created) return created.status();
+        row_id = *created;
+    }
+    if (def.hooks.after_write) MORTAR_RETURN_IF_ERROR(def.hooks.after_write(tx, *wc, row_id));
+    return RenderOne(tx, scope.c, account_id, row_id);
+}
+
+Response Create(Service& svc, const Scope& scope, Request& req, Context& ctx, bool allow_array) {
+    if (Status s = jsonapi::CheckContentType(req.Header("content-type"), req.body); !s.ok()) {
+        return jsonapi::ErrorResponse(s);
+    }
+    auto body = jsonapi::ParseBody(
+        req.body, scope.c.def.path, allow_array ? jsonapi::BodyShape::kEither : jsonapi::BodyShape::kSingle
+    );
+    if (!body) return jsonapi::ErrorResponse(body.status());
+    if (body->resources.empty()) return jsonapi::ErrorResponse(Status::InvalidArgument("data must not be empty"));
+    auto tx = svc.db().Begin(db::TxMode::kWrite);
+    if (!tx) return jsonapi::ErrorResponse(tx.status());
+    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    const std::string now = FormatTimestamp(svc.clock().NowMillis());
+    std::vector<std::string> rendered;
+    for (const auto& input : body->resources) {
+        auto one = WriteOne(*tx, scope, ctx.principal.account_id, input, body->is_array, std::nullopt, now);
+        if (!one) return jsonapi::ErrorResponse(one.status());
+        rendered.push_back(std::move(*one));
+    }
+    if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
+    return DataResponse(201, rendered, body->is_array);
+}
+
+Response UpdateOne(Service& svc, const Scope& scope, Request& req, Context& ctx) {
+    const auto id = PathId(req.Param("id"));
+    if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
+    if (Status s = jsonapi::CheckContentType(req.Header("content-type"), req.body); !s.ok()) {
+        return jsonapi::ErrorResponse(s);
+    }
+    auto body = jsonapi::ParseBody(req.body, scope.c.def.path, jsonapi::BodyShape::kSingle);
+    if (!body) return jsonapi::ErrorResponse(body.status());
+    const auto& input = body->resources.front();
+    if (input.id && *input.id != *id) {
+        return jsonapi::ErrorResponse(Status::Unprocessable("does not match the id in the URL", "/data/id"));
+    }
+    auto tx = svc.db().Begin(db::TxMode::kWrite);
+    if (!tx) return jsonapi::ErrorResponse(tx.status());
+    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    auto one = WriteOne(
+        *tx, scope, ctx.principal.account_id, input, false, *id, FormatTimestamp(svc.clock().NowMillis())
+    );
+    if (!one) return jsonapi::ErrorResponse(one.status());
+    if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
+    return DataResponse(200, {*one}, false);
+}
+
+Response BulkUpdate(Service& svc, const Scope& scope, Request& req, Context& ctx) {
+    if (Status s = jsonapi::CheckContentType(req.Header("content-type"), req.body); !s.ok()) {
+        return jsonapi::ErrorResponse(s);
+    }
+    auto body = jsonapi::ParseBody(req.body, scope.c.def.path, jsonapi::BodyShape::kArray);
+    if (!body) return jsonapi::ErrorResponse(body.status());
+    auto tx = svc.db().Begin(db::TxMode::kWrite);
+    if (!tx) return jsonapi::ErrorResponse(tx.status());
+    const std::string now = FormatTimestamp(svc.clock().NowMillis());
+    std::vector<std::string> rendered;
+    for (const auto& input : body->resources) {
+        if (!input.id) {
+            return jsonapi::ErrorResponse(Status::Unprocessable(
+                "each resource needs an id", "/data/" + std::to_string(input.index) + "/attributes/id"
+            ));
+        }
+        auto one = WriteOne(*tx, scope, ctx.principal.account_id, input, true, input.id, now);
+        if (!one) return jsonapi::ErrorResponse(one.status());
+        rendered.push_back(std::move(*one));
+    }
+    if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
+    return DataResponse(200, rendered, true);
+}
+
+Status DeleteRow(db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id) {
+    auto stmt = tx.PrepareDynamic(c.delete_one);
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id).Bind(2, id);
+    auto n = stmt->Execute();
+    if (!n) return n.status();
+    if (*n == 0) return NotFound(c.def, IdString(id));
+    return Status::Ok();
+}
+
+Response BulkDelete(Service& svc, const Scope& scope, Request& req, Context& ctx) {
+    if (Status s = jsonapi::CheckContentType(req.Header("content-type"), req.body); !s.ok()) {
+        return jsonapi::ErrorResponse(s);
+    }
+    auto body = jsonapi::ParseBody(req.body, scope.c.def.path, jsonapi::BodyShape::kArray);
+    if (!body) return jsonapi::ErrorResponse(body.status());
+    auto tx = svc.db().Begin(db::TxMode::kWrite);
+    if (!tx) return jsonapi::ErrorResponse(tx.status());
+    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    std::vector<std::string> rendered;
+    for (const auto& input : body->resources) {
+        if (!input.id) {
+            return jsonapi::ErrorResponse(Status::Unprocessable(
+                "each resource needs an id", "/data/" + std::to_string(input.index) + "/attributes/id"
+            ));
+        }
+        if (Status s = CheckRecord(*tx, scope, ctx.principal.account_id, *input.id); !s.ok()) {
+            return jsonapi::ErrorResponse(s);
+        }
+        auto one = RenderOne(*tx, scope.c, ctx.principal.account_id, *input.id);
+        if (!one) return jsonapi::ErrorResponse(one.status());
+        if (Status s = DeleteRow(*tx, scope.c, ctx.principal.account_id, *input.id); !s.ok()) {
+            return jsonapi::ErrorResponse(s);
+        }
+        rendered.push_back(std::move(*one));
+    }
+    if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
+    return DataResponse(200, rendered, true);
+}
+
+Response DeleteOne(Service& svc, const Scope& scope, Request& req, Context& ctx) {
+    const auto id = PathId(req.Param("id"));
+    if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
+    auto tx = svc.db().Begin(db::TxMode::kWrite);
+    if (!tx) return jsonapi::ErrorResponse(tx.status());
+    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = CheckRecord(*tx, scope, ctx.principal.account_id, *id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = DeleteRow(*tx, scope.c, ctx.principal.account_id, *id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
+    return Response::NoContent();
+}
+
+// Adapts an engine function to an ApiHandler for a flat or nested scope.
+template <class Fn>
+ApiHandler Bind(std::shared_ptr<const Compiled> c, bool nested, Fn fn) {
+    return [c = std::move(c), nested, fn](Request& req, Context& ctx) -> Response {
+        Scope scope{*c, std::nullopt};
+        if (nested) {
+            scope.parent_id = PathId(req.Param("parent_id"));
+            if (!scope.parent_id) {
+                return jsonapi::ErrorResponse(Status::NotFound(
+                    Singular(ResourceDef{.path = c->def.parent->path}) + " " + std::string(req.Param("parent_id")) +
+                    " not found"
+                ));
+            }
+        }
+        return fn(scope, req, ctx);
+    };
+}
+
+}  // namespace
+
+void RegisterResource(Service& svc, http::Router& router, const ResourceDef& def) {
+    auto c = std::make_shared<const Compiled>(def);
+    using M = http::Method;
+    auto add_routes = [&](const std::string& base, unsigned routes, bool nested) {
+        const std::string one = base + "/{id}";
+        if (routes & kList) {
+            svc.Add(router, M::kGet, base, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) { return List(svc, s, r, x); }));
+        }
+        if (routes & kShow) {
+            svc.Add(router, M::kGet, one, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) { return Show(svc, s, r, x); }));
+        }
+        if (routes & kCreate) {
+            // Nested routes take data[] (R6); flat routes take one resource.
+            svc.Add(router, M::kPost, base, Bind(c, nested, [&svc, nested](auto& s, auto& r, auto& x) {
+                        return Create(svc, s, r, x, nested);
+                    }));
+        }
+        if (routes & kUpdate) {
+            svc.Add(router, M::kPatch, one, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) {
+                        return UpdateOne(svc, s, r, x);
+                    }));
+        }
+        if (routes & kBulkUpdate) {
+            svc.Add(router, M::kPatch, base, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) {
+                        return BulkUpdate(svc, s, r, x);
+                    }));
+        }
+        if (routes & kBulkDelete) {
+            svc.Add(router, M::kDelete, base, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) {
+                        return BulkDelete(svc, s, r, x);
+                    }));
+        }
+        if (routes & kDeleteOne) {
+            svc.Add(router, M::kDelete, one, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) {
+                        return DeleteOne(svc, s, r, x);
+                    }));
+        }
+    };
+    add_routes("/api/" + def.path, def.routes, false);
+    if (def.parent) {
+        add_routes(
+            "/api/" + def.parent->path + "/{parent_id}/relationships/" + def.path, def.parent->routes, true
+        );
+    }
+}
+
+}  // namespace mortar::api

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#pragma once
+
+#include "api/resource.hpp"
+#include "api/service.hpp"
+#include "http/router.hpp"
+
+namespace mortar::api {
+
+// Registers every route the ResourceDef offers (flat under /api/<path>, nested under
+// its parent), implemented by the generic engine: list with filters, sort and
+// pagination; show; create (one, or data[] where allowed); update; bulk update; bulk
+// delete; delete one. Each write runs in one transaction: a failing item leaves
+// nothing written. `def` must outlive the router.
+void RegisterResource(Service& service, http::Router& router, const ResourceDef& def);
+
+}  // namespace mortar::api

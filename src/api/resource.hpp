@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/json.hpp"
+#include "core/status.hpp"
+#include "db/database.hpp"
+#include "jsonapi/body.hpp"
+#include "jsonapi/query.hpp"
+
+// A resource is declared as data: its table, its attributes and how each takes part
+// in reading, writing, filtering and sorting. The generic engine (crud.hpp) turns a
+// ResourceDef into every route of API.md section 3 for it, so adding a resource is
+// adding a table of fields (see src/domains/).
+namespace mortar::api {
+
+enum class FieldKind {
+    kText,       // string, at most max_length characters
+    kInt,        // integer
+    kBool,       // true/false; NOT NULL columns, default false
+    kDate,       // "YYYY-MM-DD"
+    kTimestamp,  // RFC 3339 UTC with milliseconds, stored as text
+    kRef,        // integer id of a row of ref_table in the same account ("must exist")
+    kJson,       // a JSON value stored as text, checked by `normalise`
+};
+
+// An owned value about to be written to a column.
+using ColumnValue = std::variant<db::Null, int64_t, double, std::string, bool>;
+
+db::Param AsParam(const ColumnValue& v);
+
+// Checks and normalises a kJson attribute, returning the JSON text to store.
+// `pointer` is the attribute's JSON pointer for error sources.
+using JsonNormaliser = std::function<Result<std::string>(const json::Value& value, const std::string& pointer)>;
+
+// One attribute of a resource.
+struct Field {
+    std::string name;    // snake_case attribute name; the kebab-case key is derived
+    FieldKind kind = FieldKind::kText;
+    std::string select;  // SQL expression read in SELECT; default "t.<name>"
+    std::string column;  // column written by POST/PATCH; empty: read-only
+    bool required = false;
+    bool filter = false;
+    bool sort = false;
+    std::string ref_table;  // kRef
+    int max_length = 255;   // kText
+    int list_truncate = 0;  // list responses cut the value to this many characters
+    bool empty_string_for_null = false;
+    bool hidden = false;    // read for hooks, never rendered
+    JsonNormaliser normalise;
+    std::string key;  // kebab-case response key, set by Finalise()
+
+    static Field Text(std::string name);
+    static Field LongText(std::string name);  // up to 65,535 characters
+    static Field Int(std::string name);
+    static Field Bool(std::string name);
+    static Field Date(std::string name);
+    static Field Timestamp(std::string name);
+    static Field Ref(std::string name, std::string ref_table);
+    static Field Json(std::string name, JsonNormaliser normalise);
+    // A read-only attribute computed by a SQL expression (a join or a subquery).
+    static Field Computed(std::string name, FieldKind kind, std::string select);
+
+    Field& Required() { required = true; return *this; }
+    Field& Filterable() { filter = true; return *this; }
+    Field& Sortable() { sort = true; return *this; }
+    Field& ReadOnly() { column.clear(); return *this; }
+    Field& MaxLength(int n) { max_length = n; return *this; }
+    Field& TruncateInLists(int n) { list_truncate = n; return *this; }
+    Field& EmptyStringForNull() { empty_string_for_null = true; return *this; }
+    Field& Hidden() { hidden = true; return *this; }
+};
+
+// What a write hook sees and may change: the column values collected from the body.
+struct WriteContext {
+    int64_t account_id = 0;
+    std::optional<int64_t> id;  // set on update
+    bool create = false;
+    const jsonapi::ResourceInput* input = nullptr;
+    bool in_array = false;
+    std::vector<std::pair<std::string, ColumnValue>> values;  // column -> value
+
+    const ColumnValue* Get(std::string_view column) const;
+    void Set(std::string column, ColumnValue value);
+    std::string Pointer(std::string_view attr) const { return input->Pointer(attr, in_array); }
+};
+
+// Routes a resource offers; flat routes live at /api/<path>, nested ones under the parent.
+enum Route : unsigned {
+    kList = 1u << 0,
+    kShow = 1u << 1,
+    kCreate = 1u << 2,
+    kUpdate = 1u << 3,
+    kBulkUpdate = 1u << 4,
+    kBulkDelete = 1u << 5,
+    kDeleteOne = 1u << 6,
+};
+
+// A resource that also lives under a parent: /api/<parent_path>/{parent_id}/relationships/<path>.
+struct Parent {
+    std::string path;    // "organizations"
+    std::string table;   // "organizations"
+    std::string field;   // the child's attribute holding the parent id: "organization_id"
+    unsigned routes = 0;
+};
+
+struct Hooks {
+    // Runs inside the write transaction after validation, before INSERT/UPDATE. May
+    // set derived columns or refuse with a Status (422 with a pointer).
+    std::function<Status(db::Tx&, WriteContext&)> before_write;
+    // Runs inside the write transaction after INSERT/UPDATE of the row `id`.
+    std::function<Status(db::Tx&, const WriteContext&, int64_t id)> after_write;
+};
+
+struct ResourceDef {
+    std::string path;   // snake_case plural used in URLs: "organization_types"
+    std::string type;   // JSON:API type, derived: "organization-types"
+    std::string table;  // SQL table
+    std::string joins;  // appended after "FROM <table> t"
+    std::vector<Field> fields;
+    unsigned routes = kList | kShow | kCreate | kUpdate;
+    std::optional<Parent> parent;
+    // Accepts filter[psa_id] with filter[psa_integration_type] (API.md section 4).
+    bool psa_filters = false;
+    Hooks hooks;
+
+    // Derives type and keys and fills default select/column expressions.
+    // MORTAR_CHECKs the definition (unique names, refs have a table).
+    void Finalise();
+    const Field* FindField(std::string_view snake_name) const;
+};
+
+}  // namespace mortar::api

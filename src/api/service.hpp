@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "auth/api_keys.hpp"
+#include "auth/rate_limiter.hpp"
+#include "core/clock.hpp"
+#include "db/database.hpp"
+#include "http/router.hpp"
+#include "jsonapi/query.hpp"
+
+namespace mortar::api {
+
+struct ServiceOptions {
+    // "http://mortar.example:8080": links and resource URLs are built from it. Empty:
+    // from the request's Host header.
+    std::string public_url;
+    int64_t rate_limit = 3000;  // requests per window per account; 0 disables
+    int64_t rate_window_seconds = 300;
+    bool response_cache = true;  // cache list pages per account until the next write
+};
+
+// What an API handler knows about the request beyond http::Request.
+struct Context {
+    auth::Principal principal;
+    std::string api_base;        // "http://host:port/api"
+    std::string public_base;     // "http://host:port"
+    jsonapi::QueryPairs query;   // the decoded query string
+};
+
+using ApiHandler = std::function<http::Response(http::Request&, Context&)>;
+
+// Caches rendered GET responses per account. An entry is valid while the account's
+// data version (accounts.data_version, bumped by every write transaction through
+// BumpDataVersion) is unchanged. Thread safety: thread-safe.
+class ResponseCache {
+public:
+    explicit ResponseCache(std::size_t max_entries = 4096) : max_entries_(max_entries) {}
+    // The cached body for `key` at `version`, or false.
+    bool Get(const std::string& key, int64_t version, std::string& body);
+    void Put(std::string key, int64_t version, std::string body);
+
+private:
+    struct Entry {
+        int64_t version;
+        std::string body;
+    };
+    const std::size_t max_entries_;
+    std::mutex mu_;
+    std::unordered_map<std::string, Entry> entries_;  // GUARDED_BY(mu_)
+};
+
+// Marks the account's data as changed, inside the writing transaction. Every write
+// to account data must call it so cached responses are not served stale.
+Status BumpDataVersion(db::Tx& tx, int64_t account_id);
+// Reads the account's data version.
+Result<int64_t> ReadDataVersion(db::Tx& tx, int64_t account_id);
+
+// The API service: wires authentication (x-api-key), the per-account rate limit, the
+// JSON:API error boundary and the decoded query around each handler.
+// Thread safety: routes are added before serving; handlers then run concurrently.
+class Service {
+public:
+    Service(db::Database& db, const Clock& clock, ServiceOptions options);
+
+    db::Database& db() { return db_; }
+    const Clock& clock() const { return clock_; }
+    const ServiceOptions& options() const { return options_; }
+    ResponseCache* cache() { return options_.response_cache ? &cache_ : nullptr; }
+    auth::Authenticator& authenticator() { return authenticator_; }
+
+    // Adds an authenticated API route. `pattern` is a Router pattern under /api.
+    void Add(http::Router& router, http::Method method, std::string_view pattern, ApiHandler handler);
+
+    // The fallback for unmatched paths: JSON:API 404 under /api, `ui` elsewhere.
+    http::Response Fallback(http::Request& req, bool known_path) const;
+
+    // Wraps any handler with the last-resort error boundary (500 JSON body, logged).
+    static http::Response Guard(const std::function<http::Response()>& fn, const http::Request& req);
+
+private:
+    db::Database& db_;
+    const Clock& clock_;
+    const ServiceOptions options_;
+    auth::Authenticator authenticator_;
+    auth::RateLimiter rate_limiter_;
+    ResponseCache cache_;
+};
+
+}  // namespace mortar::api

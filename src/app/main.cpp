@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// The `mortar` binary: configuration and wiring only.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "api/service.hpp"
+#include "auth/api_keys.hpp"
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "db/database.hpp"
+#include "domains/domains.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "jsonapi/document.hpp"
+
+#ifndef MORTAR_VERSION
+#define MORTAR_VERSION "0.0.0"
+#endif
+
+namespace mortar {
+namespace {
+
+// Where the data lives: --db wins; otherwise <data-dir>/mortar.db.
+struct StoreOptions {
+    std::string data_dir = "./data";
+    std::string db_url;
+
+    void AddTo(CLI::App* cmd) {
+        cmd->add_option("--data-dir", data_dir, "Directory for the embedded SQLite store")
+            ->envname("MORTAR_DATA_DIR")
+            ->capture_default_str();
+        cmd->add_option(
+               "--db", db_url,
+               "Database: a SQLite file path, or postgresql://user@host/dbname (or a libpq key=value string)"
+        )
+            ->envname("MORTAR_DB");
+    }
+
+    // Opens the store, creating the data directory for SQLite, and migrates it.
+    Result<std::unique_ptr<db::Database>> Open() const {
+        db::Config config;
+        if (!db_url.empty()) {
+            config.url = db_url;
+        } else {
+            std::error_code ec;
+            std::filesystem::create_directories(data_dir, ec);
+            if (ec) return Status::Unavailable("cannot create data directory " + data_dir + ": " + ec.message());
+            config.url = (std::filesystem::path(data_dir) / "mortar.db").string();
+        }
+        auto database = db::Database::Open(config);
+        if (!database) return database.status();
+        auto applied = (*database)->Migrate();
+        if (!applied) return applied.status();
+        if (*applied > 0) log::info("applied {} schema migration(s)", *applied);
+        return database;
+    }
+};
+
+int Fail(const Status& s) {
+    std::fprintf(stderr, "mortar: %s\n", s.message().c_str());
+    return 1;
+}
+
+bool SplitListen(const std::string& listen, std::string& host, uint16_t& port) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) return false;
+    host = listen.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    const std::string p = listen.substr(colon + 1);
+    if (p.empty() || p.size() > 5 || !std::all_of(p.begin(), p.end(), ::isdigit)) return false;
+    const int n = std::stoi(p);
+    if (n > 65535) return false;
+    port = static_cast<uint16_t>(n);
+    return !host.empty();
+}
+
+struct ServeOptions {
+    std::string listen = "127.0.0.1:8080";
+    std::string public_url;
+    int64_t rate_limit = 3000;
+    int64_t rate_window_seconds = 300;
+    std::size_t max_body_bytes = 8 * 1024 * 1024;
+    int workers = 0;
+    bool no_response_cache = false;
+};
+
+int Serve(const StoreOptions& store, const ServeOptions& opts) {
+    std::string host;
+    uint16_t port = 0;
+    if (!SplitListen(opts.listen, host, port)) {
+        return Fail(Status::InvalidArgument("--listen must be HOST:PORT, for example 127.0.0.1:8080"));
+    }
+    std::string public_url = opts.public_url;
+    while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+    if (!public_url.empty() && public_url.rfind("http://", 0) != 0 && public_url.rfind("https://", 0) != 0) {
+        return Fail(Status::InvalidArgument("--public-url must start with http:// or https://"));
+    }
+    auto database = store.Open();
+    if (!database) return Fail(database.status());
+    db::Database& db = **database;
+
+    api::ServiceOptions service_options;
+    service_options.public_url = public_url;
+    service_options.rate_limit = opts.rate_limit;
+    service_options.rate_window_seconds = opts.rate_window_seconds;
+    service_options.response_cache = !opts.no_response_cache;
+    api::Service service(db, Clock::Real(), service_options);
+
+    http::Router router;
+    router.Add(http::Method::kGet, "/healthz", [](http::Request&) {
+        return http::Response::Text(200, "{\"status\":\"ok\"}", "application/json");
+    });
+    router.Add(http::Method::kGet, "/readyz", [&db](http::Request&) {
+        if (Status s = db.Ping(); !s.ok()) {
+            return http::Response::Text(503, "{\"status\":\"unavailable\",\"detail\":\"database\"}", "application/json");
+        }
+        return http::Response::Text(200, "{\"status\":\"ready\"}", "application/json");
+    });
+    domains::RegisterAll(service, router);
+    router.SetFallback([&service](http::Request& req, bool known) { return service.Fallback(req, known); });
+
+    http::ServerOptions server_options;
+    server_options.host = host;
+    server_options.port = port;
+    server_options.body_limit = opts.max_body_bytes;
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    server_options.io_threads = std::max(1, cores / 2);
+    server_options.worker_threads = opts.workers > 0 ? opts.workers : std::max(4, cores * 2);
+    server_options.error_response = [](int status, std::string_view detail) {
+        return jsonapi::ErrorResponse(status, detail);
+    };
+    http::Server server(server_options, [&router](http::Request& req) {
+        return api::Service::Guard([&] { return router.Dispatch(req); }, req);
+    });
+    if (Status s = server.Start(); !s.ok()) return Fail(s);
+    server.StopOnSignals();
+    log::info(
+        "serving on {}:{} ({} store)", host, server.port(),
+        db.dialect() == db::Dialect::kSqlite ? "SQLite" : "PostgreSQL"
+    );
+    std::printf("mortar: listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(server.port()));
+    std::fflush(stdout);
+    server.Run();
+    log::info("stopped");
+    return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+    auto logger = spdlog::stderr_logger_mt("mortar");
+    spdlog::set_default_logger(logger);
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+    if (const char* level = std::getenv("MORTAR_LOG_LEVEL")) spdlog::set_level(spdlog::level::from_str(level));
+
+    CLI::App app{"Mortar: IT documentation and integration hub for managed service providers"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string(MORTAR_VERSION));
+
+    StoreOptions store;
+    ServeOptions serve_opts;
+    CLI::App* serve = app.add_subcommand("serve", "Serve the web UI and the API");
+    serve->add_option("--listen", serve_opts.listen, "Address to listen on, HOST:PORT (PORT 0 picks a free port)")
+        ->envname("MORTAR_LISTEN")
+        ->capture_default_str();
+    store.AddTo(serve);
+    serve->add_option("--public-url", serve_opts.public_url, "Public base URL used in links, e.g. https://docs.example.com")
+        ->envname("MORTAR_PUBLIC_URL");
+    serve->add_option("--rate-limit", serve_opts.rate_limit, "API requests allowed per account per window (0: off)")
+        ->envname("MORTAR_RATE_LIMIT")
+        ->capture_default_str();
+    serve->add_option("--rate-window-seconds", serve_opts.rate_window_seconds, "Length of the rate-limit window")
+        ->envname("MORTAR_RATE_WINDOW_SECONDS")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    serve->add_option("--max-body-bytes", serve_opts.max_body_bytes, "Largest request body accepted")
+        ->envname("MORTAR_MAX_BODY_BYTES")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    serve->add_option("--workers", serve_opts.workers, "Worker threads for request handling (default: 2 per core)")
+        ->envname("MORTAR_WORKERS");
+    serve->add_flag("--no-response-cache", serve_opts.no_response_cache, "Render every list page afresh")
+        ->envname("MORTAR_NO_RESPONSE_CACHE");
+
+    CLI::App* migrate = app.add_subcommand("migrate", "Apply pending schema migrations and exit");
+    store.AddTo(migrate);
+
+    CLI::App* version = app.add_subcommand("version", "Print the version");
+
+    CLI::App* admin = app.add_subcommand("admin", "Administrative tasks: accounts and API keys");
+    admin->require_subcommand(1);
+    std::string account;
+    std::string key_name;
+    bool password_access = false;
+    std::string prefix;
+    CLI::App* create_account = admin->add_subcommand("create-account", "Create an account (tenant)");
+    store.AddTo(create_account);
+    create_account->add_option("name", account, "Account name")->required();
+    CLI::App* create_key = admin->add_subcommand(
+        "create-api-key", "Create an API key and print it once (creates the account when missing)"
+    );
+    store.AddTo(create_key);
+    create_key->add_option("--account", account, "Account name (default: the default account)")
+        ->envname("MORTAR_ACCOUNT");
+    create_key->add_option("--name", key_name, "A label for the key");
+    create_key->add_flag("--password-access", password_access, "Allow this key to read password secrets");
+    CLI::App* revoke_key = admin->add_subcommand("revoke-api-key", "Revoke an API key by its prefix");
+    store.AddTo(revoke_key);
+    revoke_key->add_option("prefix", prefix, "The key's prefix (the part after ITG.), or the whole key")->required();
+    CLI::App* list_keys = admin->add_subcommand("list-api-keys", "List API keys (never their secrets)");
+    store.AddTo(list_keys);
+    list_keys->add_option("--account", account, "Only this account's keys");
+
+    CLI11_PARSE(app, argc, argv);
+
+    if (*version) {
+        std::printf("mortar %s\n", MORTAR_VERSION);
+        return 0;
+    }
+    if (*serve) return Serve(store, serve_opts);
+    auto database = store.Open();
+    if (!database) return Fail(database.status());
+    db::Database& db = **database;
+    if (*migrate) {
+        std::fprintf(stderr, "mortar: schema is up to date\n");
+        return 0;
+    }
+    if (*create_account) {
+        auto id = auth::EnsureAccount(db, account, Clock::Real());
+        if (!id) return Fail(id.status());
+        std::printf("%lld\n", static_cast<long long>(*id));
+        return 0;
+    }
+    if (*create_key) {
+        auto key = auth::CreateApiKey(db, account, key_name, password_access, Clock::Real());
+        if (!key) return Fail(key.status());
+        std::printf("%s\n", key->c_str());
+        return 0;
+    }
+    if (*revoke_key) {
+        if (Status s = auth::RevokeApiKey(db, prefix, Clock::Real()); !s.ok()) return Fail(s);
+        std::fprintf(stderr, "mortar: key revoked\n");
+        return 0;
+    }
+    if (*list_keys) {
+        auto keys = auth::ListApiKeys(db, account);
+        if (!keys) return Fail(keys.status());
+        std::printf("%-8s %-16s %-20s %-8s %-25s %s\n", "ID", "ACCOUNT", "PREFIX", "SECRETS", "CREATED", "REVOKED");
+        for (const auto& k : *keys) {
+            std::printf(
+                "%-8lld %-16s ITG.%-16s %-8s %-25s %s\n", static_cast<long long>(k.id), k.account_name.c_str(),
+                k.prefix.c_str(), k.password_access ? "yes" : "no", k.created_at.c_str(),
+                k.revoked_at.empty() ? "-" : k.revoked_at.c_str()
+            );
+        }
+        return 0;
+    }
+    return 0;
+}
+
+}  // namespace mortar
+
+int main(int argc, char** argv) { return mortar::Main(argc, argv); }

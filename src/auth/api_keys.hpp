@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/status.hpp"
+#include "db/database.hpp"
+
+namespace mortar::auth {
+
+// Who is calling: the account (tenant) every query is scoped to, and the API key used.
+struct Principal {
+    int64_t account_id = 0;
+    int64_t key_id = 0;
+    bool password_access = false;
+};
+
+// A stored API key as an administrator sees it: never its secret.
+struct ApiKeyInfo {
+    int64_t id = 0;
+    std::string account_name;
+    std::string prefix;  // "ITG.<prefix>" identifies the key in lists and logs
+    std::string name;
+    bool password_access = false;
+    std::string created_at;
+    std::string revoked_at;  // "" while active
+};
+
+// Finds the account of that name, creating it when missing. Returns its id.
+// Blocks on the store.
+Result<int64_t> EnsureAccount(db::Database& db, std::string_view name, const Clock& clock);
+
+// Creates an API key for the account (created when missing) and returns the full key
+// "ITG.<16 hex>.<64 hex>". Only a hash of the secret part is stored; the key cannot be
+// shown again. Blocks on the store.
+Result<std::string> CreateApiKey(
+    db::Database& db, std::string_view account, std::string_view key_name, bool password_access, const Clock& clock
+);
+
+// Revokes the key whose prefix (the 16 hex digits, with or without "ITG.") matches.
+// kNotFound when there is no such active key.
+Status RevokeApiKey(db::Database& db, std::string_view prefix, const Clock& clock);
+
+// Lists keys of all accounts (or of one account when `account` is not empty).
+Result<std::vector<ApiKeyInfo>> ListApiKeys(db::Database& db, std::string_view account);
+
+// Checks an x-api-key header value. kUnauthenticated for an absent, malformed,
+// unknown or revoked key (one message for all, so nothing can be probed). Results are
+// cached for up to five seconds per key value (so a revocation made by another process takes effect within five seconds); InvalidateAll() clears
+// the cache. Thread safety: thread-safe.
+class Authenticator {
+public:
+    Authenticator(db::Database& db, const Clock& clock);
+    Result<Principal> Authenticate(std::string_view header_value);
+    void InvalidateAll();
+
+private:
+    struct Entry {
+        Principal principal;
+        int64_t expires_at_ms = 0;
+    };
+    db::Database& db_;
+    const Clock& clock_;
+    std::mutex mu_;
+    std::unordered_map<std::string, Entry> cache_;  // GUARDED_BY(mu_); key: hash of the header value
+};
+
+}  // namespace mortar::auth

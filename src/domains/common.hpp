@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#pragma once
+
+#include <vector>
+
+#include "api/resource.hpp"
+
+// Field sets and joins shared by several resources.
+namespace mortar::domains {
+
+// created-at and updated-at: read-only, sortable, filterable by range ("2024-01-01,*").
+inline void AddTimestamps(std::vector<api::Field>& fields) {
+    fields.push_back(api::Field::Timestamp("created_at").ReadOnly().Sortable().Filterable());
+    fields.push_back(api::Field::Timestamp("updated_at").ReadOnly().Sortable().Filterable());
+}
+
+// organization-id (required, filterable) and organization-name through the join "o".
+inline void AddOrganization(std::vector<api::Field>& fields) {
+    fields.push_back(api::Field::Ref("organization_id", "organizations").Required().Filterable());
+    fields.push_back(api::Field::Computed("organization_name", api::FieldKind::kText, "o.name"));
+}
+inline constexpr const char* kJoinOrganization = " LEFT JOIN organizations o ON o.id = t.organization_id";
+
+// A Mortar-side column differing from the attribute name ("primary" is a reserved word).
+inline api::Field Renamed(api::Field f, const char* column) {
+    f.column = column;
+    f.select = std::string("t.") + column;
+    return f;
+}
+
+// The parts of the routes each kind of resource offers.
+inline constexpr unsigned kFlatRecordRoutes =
+    api::kList | api::kShow | api::kCreate | api::kUpdate | api::kBulkUpdate | api::kBulkDelete | api::kDeleteOne;
+inline constexpr unsigned kNestedRecordRoutes =
+    api::kList | api::kShow | api::kCreate | api::kUpdate | api::kBulkDelete | api::kDeleteOne;
+
+api::ResourceDef MakeOrganizations();
+api::ResourceDef MakeLocations();
+api::ResourceDef MakeContacts();
+std::vector<api::ResourceDef> MakeLookups();
+api::ResourceDef MakeModels();
+
+}  // namespace mortar::domains

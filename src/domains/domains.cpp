@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#include "domains/domains.hpp"
+
+#include <vector>
+
+#include "api/crud.hpp"
+#include "domains/common.hpp"
+
+namespace mortar::domains {
+
+void RegisterAll(api::Service& service, http::Router& router) {
+    // The definitions live as long as the process: the routes refer to them.
+    static const std::vector<api::ResourceDef> defs = [] {
+        std::vector<api::ResourceDef> all = MakeLookups();
+        all.push_back(MakeModels());
+        all.push_back(MakeOrganizations());
+        all.push_back(MakeLocations());
+        all.push_back(MakeContacts());
+        for (auto& def : all) def.Finalise();
+        return all;
+    }();
+    for (const auto& def : defs) api::RegisterResource(service, router, def);
+}
+
+}  // namespace mortar::domains
