@@ -55,21 +55,28 @@ public:
     const Object& as_object() const;
     Object& as_object();
 
-    // Object member lookup by exact key; nullptr when absent or not an object.
+    // Object member lookup by exact key; nullptr when absent or not an object. When a
+    // parsed object repeats a key, the last one wins (as in JavaScript and Python).
     const Value* Find(std::string_view key) const;
-    // Sets or replaces an object member (the value must be an object).
+    // Sets or replaces (the last member of that key) an object member. MORTAR_CHECKs that
+    // this value is an object.
     void Set(std::string key, Value v);
 
-    // Serialises compactly.
+    // Serialises compactly, with json::Writer's rules: ill-formed UTF-8 in strings becomes
+    // U+FFFD, non-finite doubles become null, whole doubles keep a ".0".
     std::string Dump() const;
 
 private:
     std::variant<std::nullptr_t, bool, int64_t, double, std::string, Array, Object> v_;
 };
 
-// Parses a complete JSON text. Returns kInvalidArgument with a short reason
-// ("malformed JSON: ...") for anything that is not exactly one valid JSON value.
-// Nesting deeper than 64 levels is refused.
+// Parses a complete JSON text (simdjson underneath). Returns kInvalidArgument with a
+// short reason ("malformed JSON: invalid UTF-8") for anything that is not exactly one
+// valid JSON value: empty input, trailing content, invalid UTF-8 (also in escapes, such as
+// a lone surrogate), and nesting deeper than 64 arrays or objects. Integers that fit
+// int64 become kInt; larger integers and all numbers with a fraction or exponent become
+// kDouble (so precision is lost beyond 2^53); numbers beyond double's range are refused.
+// Duplicate object keys are kept in order. Does not block; safe to call from any thread.
 Result<Value> Parse(std::string_view text);
 
 }  // namespace mortar::json
