@@ -137,6 +137,7 @@ public:
     ErrorKind last_error_kind() const;
 
 private:
+    friend class BulkWriter;  // BulkWriter::Create() starts its writer on the Tx's connection
     std::unique_ptr<TxImpl> impl_;
 };
 
