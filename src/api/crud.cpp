@@ -52,8 +52,9 @@ struct Scope {
     std::optional<int64_t> parent_id;
 };
 
-std::string Singular(const ResourceDef& def) {
-    std::string s = def.path;
+// "organization_statuses" -> "organization_status", for messages.
+std::string Singular(std::string_view path) {
+    std::string s(path);
     if (s.size() > 3 && s.ends_with("ies")) return s.substr(0, s.size() - 3) + "y";
     if (s.size() > 3 && s.ends_with("ses")) return s.substr(0, s.size() - 2);
     if (s.size() > 1 && s.ends_with('s')) return s.substr(0, s.size() - 1);
@@ -61,7 +62,7 @@ std::string Singular(const ResourceDef& def) {
 }
 
 Status NotFound(const ResourceDef& def, std::string_view id) {
-    return Status::NotFound(Singular(def) + " " + std::string(id) + " not found");
+    return Status::NotFound(Singular(def.path) + " " + std::string(id) + " not found");
 }
 
 // Parses an id from a URL segment. Anything but a positive integer is an unknown record.
@@ -187,7 +188,7 @@ Status CheckParent(db::Tx& tx, const Scope& scope, int64_t account_id) {
     auto found = RowExists(tx, scope.c.parent_exists, {account_id, *scope.parent_id});
     if (!found) return found.status();
     if (!*found) {
-        return Status::NotFound(Singular(ResourceDef{.path = scope.c.def.parent->path}) + " " +
+        return Status::NotFound(Singular(scope.c.def.parent->path) + " " +
                                 IdString(*scope.parent_id) + " not found");
     }
     return Status::Ok();
@@ -767,7 +768,7 @@ ApiHandler Bind(std::shared_ptr<const Compiled> c, bool nested, Fn fn) {
             scope.parent_id = PathId(req.Param("parent_id"));
             if (!scope.parent_id) {
                 return jsonapi::ErrorResponse(Status::NotFound(
-                    Singular(ResourceDef{.path = c->def.parent->path}) + " " + std::string(req.Param("parent_id")) +
+                    Singular(c->def.parent->path) + " " + std::string(req.Param("parent_id")) +
                     " not found"
                 ));
             }
