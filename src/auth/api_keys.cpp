@@ -108,7 +108,7 @@ Result<std::string> CreateApiKey(
     insert->Bind(1, *account_id)
         .Bind(2, std::string_view(prefix))
         .Bind(3, std::string_view(hash))
-        .Bind(4, key_name.empty() ? db::Param(db::Null{}) : db::Param(key_name))
+        .Bind(4, key_name)
         .Bind(5, password_access)
         .Bind(6, std::string_view(now));
     auto done = insert->Execute();
