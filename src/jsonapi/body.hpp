@@ -38,21 +38,35 @@ struct ParsedBody {
 };
 
 // Checks the Content-Type of a request that carries a body: application/vnd.api+json
-// or application/json, with or without parameters, case-insensitive. An absent
-// Content-Type is accepted when the body is empty. Anything else: kUnsupportedMedia.
+// or application/json, with or without parameters, case-insensitive. Any Content-Type
+// (or none) is accepted when the body is empty or only whitespace, since itglue-py sends
+// one on GET. Anything else: kUnsupportedMedia. (multipart/form-data for attachments is
+// the attachment route's business, not this function's.)
 Status CheckContentType(std::string_view content_type, std::string_view body);
 
 // Parses a JSON:API request body. `expected_type` is the route's type in either
-// spelling ("configuration_types"); a resource whose `type` normalises differently is
-// kUnprocessable with pointer /data/type (R3); a missing type is accepted.
-// Malformed JSON, a missing or non-object/array `data`, a non-object attributes, or
-// an id that is not a positive integer or digit string: kInvalidArgument.
+// spelling ("configuration_types"); a resource whose `type` normalises differently
+// (dashes as underscores, case ignored) is kUnprocessable with pointer /data/type or
+// /data/<i>/type (R3); a missing or null type is accepted, and an empty expected_type
+// skips the check. A type that is not a string is kUnprocessable too.
+// Malformed JSON ("malformed JSON: ..."), a body that is not an object, a missing or
+// non-object/array `data`, non-object attributes or relationships, or an id that is not a
+// positive integer or digit string: kInvalidArgument, with a pointer where one helps.
+// When both data.id and data.attributes.id are given they must agree (kInvalidArgument).
+// Keys that collide after normalising ("organization-id" and "organization_id"): the later wins;
+// a member merged from the resource object (R7) never overrides one in attributes.
 // A `data` array where kSingle is required (or an object where kArray is): kInvalidArgument.
-// An empty array is allowed (no resources).
+// An empty array is allowed (no resources). Never throws; does not block.
 Result<ParsedBody> ParseBody(std::string_view body, std::string_view expected_type, BodyShape shape);
 
 // Tolerant scalar readers (R2). Each returns kUnprocessable with a detail fit for the
-// API ("must be an integer") when the value has the wrong type; null -> nullopt.
+// API ("must be an integer", "must be a boolean", "must be a number", "must be a
+// string") and no pointer when the value has the wrong type; null -> nullopt. For
+// ReadInt, ReadBool and ReadDouble an empty (or all-space) string is null too, and
+// strings are trimmed of ASCII spaces. ReadInt takes a whole double (42.0); ReadBool
+// compares strings case-insensitively ("True" from Python's str()); ReadDouble refuses
+// "nan" and "inf". ReadString writes numbers in their shortest form and bools as
+// "true"/"false"; arrays and objects are refused by all four.
 Result<std::optional<int64_t>> ReadInt(const json::Value& v);     // 42, "42"
 Result<std::optional<bool>> ReadBool(const json::Value& v);       // true/false/1/0/"true"/"false"/"1"/"0"
 Result<std::optional<std::string>> ReadString(const json::Value& v);  // strings; numbers and bools as text

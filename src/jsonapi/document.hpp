@@ -12,15 +12,22 @@
 
 namespace mortar::jsonapi {
 
-// Maps a Code to its HTTP status (see core/status.hpp) and title ("Unprocessable Entity").
+// Maps a Code to its HTTP status (see core/status.hpp); kOk is 200.
 int HttpStatusOf(Code code);
+// The standard reason phrase of a status ("Unprocessable Entity"), used as an error's
+// title. Unlisted statuses get "Bad Request" (4xx), "Internal Server Error" (5xx) or
+// "Unknown Status".
 std::string_view TitleOf(int http_status);
 
 // The one error body shape of API.md 2.9:
 // {"errors":[{"status":422,"title":"Unprocessable Entity","detail":"...","source":{"pointer":"..."}}]}
-// `source` only when a pointer is given.
+// `source` only when a pointer is given; an empty detail is replaced by the title, since
+// node-it-glue shows errors[0].detail.
 std::string ErrorBody(int http_status, std::string_view detail, std::string_view pointer = {});
+// The same body with Content-Type application/vnd.api+json; charset=utf-8.
 http::Response ErrorResponse(int http_status, std::string_view detail, std::string_view pointer = {});
+// The error response of a failed Status: HttpStatusOf(code), its message as detail and
+// its pointer as source. Passing an OK Status is a bug (MORTAR_CHECK).
 http::Response ErrorResponse(const Status& status);
 
 // Pagination figures for a collection.
@@ -37,7 +44,13 @@ struct Page {
 // `base_url` ("http://host:8080/api/organizations", already including /api and the
 // path) plus the request's query pairs in their order with page[number] replaced (or
 // added) and page[size] kept or added; self, first, last always; prev omitted on the
-// first page, next omitted on the last.
+// first page, next omitted on the last. Keys and values are re-encoded with
+// EncodeQueryComponent (page%5Bnumber%5D=2), and page[size] carries page.size (the
+// capped value). When page[number] was not sent it goes just before page[size], or at
+// the end: "?filter%5Bx%5D=1&page%5Bnumber%5D=2&page%5Bsize%5D=2&sort=-name".
+// Beyond the last page, prev (link and prev-page) is the last page that has data, and
+// for an empty collection last is page 1 while total-pages is 0. `base_url` must not
+// carry a query. MORTAR_CHECKs that page.number and page.size are positive.
 void WritePageMetaAndLinks(json::Writer& w, const Page& page, std::string_view base_url, const QueryPairs& query);
 
 }  // namespace mortar::jsonapi

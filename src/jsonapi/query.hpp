@@ -17,8 +17,9 @@ using QueryPairs = std::vector<std::pair<std::string, std::string>>;
 
 // Decodes a raw query string (without '?'). '+' is a space; %XX escapes are decoded
 // in keys and values; pieces without '=' have an empty value; empty pieces are
-// skipped. Returns kInvalidArgument for a broken escape ("%G1", "%4"), a decoded NUL
-// byte, invalid UTF-8, or more than 256 pairs / 16 KiB.
+// skipped; only the first '=' of a piece separates key from value. Returns
+// kInvalidArgument for a broken escape ("%G1", "%4"), a NUL byte (raw or decoded),
+// invalid UTF-8 after decoding, or more than 256 pairs / 16 KiB.
 Result<QueryPairs> DecodeQuery(std::string_view raw);
 
 // Percent-encodes for a query component (RFC 3986 unreserved kept; brackets
@@ -59,13 +60,23 @@ struct ListQuery {
 
 inline constexpr int64_t kDefaultPageSize = 50;
 inline constexpr int64_t kMaxPageSize = 1000;
+// The largest page[number] accepted: (page_number - 1) * page_size then fits int64, so
+// callers may compute an OFFSET without overflow.
+inline constexpr int64_t kMaxPageNumber = INT64_MAX / kMaxPageSize;
 
 // Reads page[number], page[size], filter[...], sort, include and the rest.
 // page[size] above 1000 is capped to 1000 (Mortar choice); page[number] or page[size]
-// that is not a positive integer is kInvalidArgument ("page[size] must be a positive
-// integer"). Sort and filter names accept dash or underscore spellings. Duplicate
-// page parameters: the last wins. Malformed bracket keys ("filter[", "filter[]")
-// are kInvalidArgument.
+// that is not a positive integer (ASCII spaces around it are ignored) is
+// kInvalidArgument ("page[size] must be a positive integer"), and so is a page[number]
+// above kMaxPageNumber. Filter, sort and include names are normalised to snake_case.
+// Filters are filter[name], filter[exclude][name] and filter[range][name]; any other
+// form (filter[a][b], filter[a][b][c]) is kInvalidArgument. sort is a comma list of
+// names, each with an optional leading '-' (descending); an empty name after '-' is
+// kInvalidArgument, empty list items are skipped. include is a comma list, de-duplicated.
+// Duplicate page, sort and include parameters: the last wins; filters accumulate.
+// Malformed bracket keys of filter and page ("filter[", "filter[]", "page[size]x") are
+// kInvalidArgument. Every other parameter goes to `other` with its key snake_cased.
+// Never throws; does not block.
 Result<ListQuery> ParseListQuery(const QueryPairs& pairs);
 
 // Splits a comma-separated filter value into trimmed non-empty pieces.
