@@ -99,7 +99,9 @@ const Clock& Clock::Real() {
 
 std::string FormatTimestamp(int64_t epoch_millis) {
     const int64_t days = FloorDiv(epoch_millis, kMillisPerDay);
-    int64_t ms_of_day = epoch_millis - days * kMillisPerDay;
+    // Not epoch_millis - days * kMillisPerDay, which overflows near INT64_MIN.
+    int64_t ms_of_day = epoch_millis % kMillisPerDay;
+    if (ms_of_day < 0) ms_of_day += kMillisPerDay;
     int64_t y = 0, m = 0, d = 0;
     CivilFromDays(days, y, m, d);
     const int64_t ms = ms_of_day % 1000;

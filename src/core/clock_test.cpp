@@ -27,6 +27,9 @@ TEST(ClockTest, FormatTimestamp) {
         {-2203891200000, "1900-03-01T00:00:00.000Z"},
         {-62135596800000, "0001-01-01T00:00:00.000Z"},
         {253402300799999, "9999-12-31T23:59:59.999Z"},
+        // The extremes: not RFC 3339 any more, but no overflow (the same text as Java's Instant).
+        {INT64_MAX, "292278994-08-17T07:12:55.807Z"},
+        {INT64_MIN, "-292275055-05-16T16:47:04.192Z"},
     };
     for (const Case& c : cases) {
         EXPECT_EQ(FormatTimestamp(c.millis), c.want) << "millis: " << c.millis;
