@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // The one translation unit that includes Boost.Beast: http::Server on Beast + Asio with
 // C++20 coroutines. Everything Beast-shaped stays in this file.
+//
+// Compile time matters here, so the file instantiates as few composed operations as it
+// can: all reads go through tcp_stream::async_read_some into Beast's request_parser (our
+// own loop instead of http::async_read), and responses are written as two buffers, a
+// head this file formats and the handler's body, with one asio::async_write.
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <csignal>
@@ -38,9 +42,8 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "core/log.hpp"
 #include "core/status.hpp"
@@ -57,8 +60,9 @@ namespace {
 
 // Request line plus header fields; larger headers are answered with 431.
 constexpr std::size_t kHeaderLimit = 16 * 1024;
-// How much one read of the idle wait asks for.
-constexpr std::size_t kReadChunk = 16 * 1024;
+// How much one read asks for while the header is read, and at most while the body is.
+constexpr std::size_t kHeaderReadSize = 4 * 1024;
+constexpr std::size_t kBodyReadSize = 64 * 1024;
 // Before closing after a final response we shut down our side and discard what the
 // client still sends, for at most this long and this much, so that the kernel does not
 // answer unread input with a reset that could destroy the response in flight.
@@ -71,21 +75,39 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 using BeastRequest = bhttp::request<bhttp::string_body>;
-using BeastResponse = bhttp::response<bhttp::string_body>;
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+
+// A response ready for the wire: the formatted status line and header fields, and
+// the body, which is written from the handler's string without a copy.
+struct WireResponse {
+    std::string head;
+    std::string body;
+};
 
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t idx = 0; idx < a.size(); ++idx) {
-        if (std::tolower(static_cast<unsigned char>(a[idx])) != std::tolower(static_cast<unsigned char>(b[idx]))) {
-            return false;
-        }
+        if (AsciiLower(a[idx]) != AsciiLower(b[idx])) return false;
     }
     return true;
 }
 
 bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+// RFC 9110 token: the characters a header field name may use.
+bool IsToken(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+        if (!ok) return false;
+    }
+    return true;
+}
 
 Method ToMethod(bhttp::verb verb) {
     switch (verb) {
@@ -456,7 +478,7 @@ struct Server::Impl {
             if (session.buffer.size() == 0) {
                 session.idle = true;
                 session.stream.expires_after(options_.idle_timeout);
-                auto [ec, n] = co_await session.stream.async_read_some(session.buffer.prepare(kReadChunk), kAwait);
+                auto [ec, n] = co_await session.stream.async_read_some(session.buffer.prepare(kHeaderReadSize), kAwait);
                 session.idle = false;
                 if (ec) break;
                 session.buffer.commit(n);
@@ -471,20 +493,19 @@ struct Server::Impl {
     // Reads one request, runs the handler on the worker pool and writes the response.
     // Returns whether the connection stays open for another request.
     asio::awaitable<bool> ServeRequest(Session& session) {
-        std::optional<bhttp::request_parser<bhttp::string_body>> parser(std::in_place);
+        std::optional<RequestParser> parser(std::in_place);
         parser->header_limit(kHeaderLimit);
         parser->body_limit(options_.body_limit);
         session.stream.expires_after(options_.read_timeout);
-        auto [ec, n] = co_await bhttp::async_read_header(session.stream, session.buffer, *parser, kAwait);
+        beast::error_code ec = co_await ReadParsed(session, *parser, /*header_only=*/true);
         if (!ec && !parser->is_done()) {
             if (parser->get().version() >= 11 &&
                 EqualsIgnoreCase(View(parser->get()[bhttp::field::expect]), "100-continue")) {
                 session.stream.expires_after(options_.write_timeout);
-                auto [wec, wn] = co_await asio::async_write(session.stream, asio::buffer(kContinue), kAwait);
-                if (wec) co_return false;
+                if (!co_await Write(session, std::string(kContinue), {})) co_return false;
                 session.stream.expires_after(options_.read_timeout);
             }
-            std::tie(ec, n) = co_await bhttp::async_read(session.stream, session.buffer, *parser, kAwait);
+            ec = co_await ReadParsed(session, *parser, /*header_only=*/false);
         }
         if (ec) {
             co_await AnswerReadError(session, ec, parser->is_header_done() ? parser->get().version() : 11);
@@ -501,15 +522,48 @@ struct Server::Impl {
         Response response = co_await AsyncHandle(std::move(request), asio::use_awaitable);
 
         keep_alive = keep_alive && !stopping_.load();
-        BeastResponse beast_response = ToBeastResponse(std::move(response), version, head, keep_alive);
+        WireResponse wire = ToWire(std::move(response), version, head, keep_alive);
         session.stream.expires_after(options_.write_timeout);
-        auto [wec, wn] = co_await bhttp::async_write(session.stream, beast_response, kAwait);
-        if (wec) co_return false;
+        if (!co_await Write(session, std::move(wire.head), std::move(wire.body))) co_return false;
         if (!keep_alive) {
             co_await Linger(session);
             co_return false;
         }
         co_return true;
+    }
+
+    // Feeds the session buffer to the parser, reading more as needed, until the header
+    // (header_only) or the whole message is parsed. Returns the parser's or the
+    // stream's error; http::error::end_of_stream when the peer closed before sending
+    // anything, http::error::partial_message when it closed mid-request.
+    asio::awaitable<beast::error_code> ReadParsed(Session& session, RequestParser& parser, bool header_only) {
+        for (;;) {
+            if (header_only ? parser.is_header_done() : parser.is_done()) co_return beast::error_code{};
+            if (session.buffer.size() > 0) {
+                beast::error_code ec;
+                const std::size_t used = parser.put(session.buffer.data(), ec);
+                session.buffer.consume(used);
+                if (ec && ec != bhttp::error::need_more) co_return ec;
+                if (!ec && used > 0) continue;
+            }
+            const std::size_t want = parser.is_header_done() ? kBodyReadSize : kHeaderReadSize;
+            auto [ec, n] = co_await session.stream.async_read_some(session.buffer.prepare(want), kAwait);
+            if (ec == asio::error::eof) {
+                if (!parser.got_some()) co_return bhttp::error::end_of_stream;
+                beast::error_code eof_ec;
+                parser.put_eof(eof_ec);
+                co_return eof_ec ? eof_ec : beast::error_code(bhttp::error::partial_message);
+            }
+            if (ec) co_return ec;
+            session.buffer.commit(n);
+        }
+    }
+
+    // Writes head then body. Returns false when the write failed or timed out.
+    asio::awaitable<bool> Write(Session& session, std::string head, std::string body) {
+        const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
+        auto [ec, n] = co_await asio::async_write(session.stream, buffers, kAwait);
+        co_return !ec;
     }
 
     asio::awaitable<void> AnswerReadError(Session& session, const beast::error_code& ec, unsigned version) {
@@ -528,10 +582,9 @@ struct Server::Impl {
             detail = "The request is not valid HTTP/1.1: " + ec.message() + ".";
         }
         if (status == 0) co_return;
-        BeastResponse beast_response = ToBeastResponse(ErrorResponse(status, detail), version, false, false);
+        WireResponse wire = ToWire(ErrorResponse(status, detail), version, false, false);
         session.stream.expires_after(options_.write_timeout);
-        auto [wec, wn] = co_await bhttp::async_write(session.stream, beast_response, kAwait);
-        if (!wec) co_await Linger(session);
+        if (co_await Write(session, std::move(wire.head), std::move(wire.body))) co_await Linger(session);
     }
 
     // Half-closes the connection and discards what the client still sends, until it
@@ -543,9 +596,9 @@ struct Server::Impl {
         session.idle = true;
         session.stream.expires_after(std::min<std::chrono::milliseconds>(options_.read_timeout, kLingerTime));
         std::size_t drained = 0;
-        while (drained < kLingerBytes && !stopping_.load()) {
+        while (drained < kLingerBytes) {
             session.buffer.clear();
-            auto [rec, n] = co_await session.stream.async_read_some(session.buffer.prepare(kReadChunk), kAwait);
+            auto [rec, n] = co_await session.stream.async_read_some(session.buffer.prepare(kHeaderReadSize), kAwait);
             if (rec) break;
             drained += n;
         }
@@ -586,9 +639,7 @@ struct Server::Impl {
         for (const auto& field : beast_request) {
             const std::string_view name = View(field.name_string());
             std::string lower(name.size(), '\0');
-            std::transform(name.begin(), name.end(), lower.begin(), [](char c) {
-                return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            });
+            std::transform(name.begin(), name.end(), lower.begin(), AsciiLower);
             request.headers.emplace_back(std::move(lower), std::string(View(field.value())));
         }
         request.body = std::move(beast_request.body());
@@ -596,14 +647,27 @@ struct Server::Impl {
         return request;
     }
 
-    BeastResponse ToBeastResponse(Response response, unsigned version, bool head, bool keep_alive) const {
+    // Formats the status line and header fields and hands the body over. The server owns
+    // Content-Length, Connection and Transfer-Encoding; for HEAD it announces the length
+    // of the body a GET would have had (a Content-Length the handler set, else the size
+    // of the body it made) and sends no body.
+    WireResponse ToWire(Response response, unsigned version, bool head, bool keep_alive) const {
         if (response.status < 200 || response.status > 599) {
             log::error("http: handler answered with invalid status {}", response.status);
             response = ErrorResponse(500, "The server produced an invalid response.");
         }
-        BeastResponse out;
-        out.version(version);
-        out.result(static_cast<unsigned>(response.status));
+        const unsigned status = static_cast<unsigned>(response.status);
+        const bhttp::status known = bhttp::int_to_status(status);
+        const std::string_view reason = known == bhttp::status::unknown ? "" : View(bhttp::obsolete_reason(known));
+
+        WireResponse wire;
+        std::string& out = wire.head;
+        out.reserve(128 + response.headers.size() * 48);
+        out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+        out += std::to_string(status);
+        out += ' ';
+        out += reason;
+        out += "\r\n";
         std::optional<uint64_t> head_length;
         for (const auto& [name, value] : response.headers) {
             if (EqualsIgnoreCase(name, "content-length")) {
@@ -616,23 +680,27 @@ struct Server::Impl {
                 EqualsIgnoreCase(name, "keep-alive")) {
                 continue;
             }
-            if (name.empty() || HasLineBreak(name) || HasLineBreak(value)) {
-                log::warn("http: dropped response header with a line break or no name");
+            if (!IsToken(name) || HasLineBreak(value)) {
+                log::warn("http: dropped a response header with an invalid name or a line break");
                 continue;
             }
-            out.insert(name, value);
+            out += name;
+            out += ": ";
+            out += value;
+            out += "\r\n";
         }
-        const bool bodyless = response.status == 204 || response.status == 304;
+        const bool bodyless = status == 204 || status == 304;
         if (!bodyless) {
-            if (head) {
-                out.content_length(head_length.value_or(response.body.size()));
-            } else {
-                out.content_length(response.body.size());
-                out.body() = std::move(response.body);
-            }
+            const uint64_t length = head ? head_length.value_or(response.body.size()) : response.body.size();
+            out += "Content-Length: ";
+            out += std::to_string(length);
+            out += "\r\n";
+            if (!head) wire.body = std::move(response.body);
         }
-        out.keep_alive(keep_alive);
-        return out;
+        if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
+        if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
+        out += "\r\n";
+        return wire;
     }
 
     // Declared first so that they outlive ioc_: coroutine frames destroyed with ioc_
