@@ -19,7 +19,9 @@ constexpr std::size_t kMethodCount = static_cast<std::size_t>(Method::kOther) + 
 // Dispatch() keeps on the stack.
 constexpr std::size_t kMaxPatternSegments = 32;
 
-std::size_t MethodIndex(Method m) { return static_cast<std::size_t>(m); }
+std::size_t MethodIndex(Method m) {
+    return static_cast<std::size_t>(m);
+}
 
 // Walks the '/'-separated segments of a raw path, skipping empty ones. Skipping empty
 // segments is exactly NormalisePath(): "//" collapses and a trailing '/' vanishes.
@@ -50,9 +52,13 @@ bool IsCapture(std::string_view segment) {
     return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-bool HasBody(int status) { return status >= 200 && status != 204 && status != 304; }
+bool HasBody(int status) {
+    return status >= 200 && status != 204 && status != 304;
+}
 
-Response DefaultFallback(Request&, bool /*known_path*/) { return Response::Text(404, "Not Found\n"); }
+Response DefaultFallback(Request&, bool /*known_path*/) {
+    return Response::Text(404, "Not Found\n");
+}
 
 // What Match() looks for: a route of one method, or any route at all.
 struct MatchState {
@@ -61,7 +67,6 @@ struct MatchState {
     std::array<std::string_view, kMaxPatternSegments> captures{};
     std::size_t capture_count = 0;
 };
-
 
 }  // namespace
 
@@ -80,21 +85,19 @@ struct Router::Node {
     bool has_route = false;
 
     Node* FindLiteral(std::string_view segment) const {
-        auto it = std::lower_bound(
-            literals.begin(), literals.end(), segment, [](const auto& child, std::string_view s) {
+        auto it =
+            std::lower_bound(literals.begin(), literals.end(), segment, [](const auto& child, std::string_view s) {
                 return std::string_view(child.first) < s;
-            }
-        );
+            });
         if (it == literals.end() || it->first != segment) return nullptr;
         return it->second.get();
     }
 
     Node& LiteralChild(std::string_view segment) {
-        auto it = std::lower_bound(
-            literals.begin(), literals.end(), segment, [](const auto& child, std::string_view s) {
+        auto it =
+            std::lower_bound(literals.begin(), literals.end(), segment, [](const auto& child, std::string_view s) {
                 return std::string_view(child.first) < s;
-            }
-        );
+            });
         if (it == literals.end() || it->first != segment) {
             it = literals.emplace(it, std::string(segment), std::make_unique<Node>());
         }
@@ -106,7 +109,6 @@ struct Router::Node {
     // Recursion depth is bounded by the trie depth, not by the request path.
     const Node* Match(SegmentCursor& cursor, MatchState& state) const;
 };
-
 
 Router::Router() : root_(std::make_unique<Node>()), fallback_(DefaultFallback) {}
 

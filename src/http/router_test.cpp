@@ -129,7 +129,9 @@ TEST(Router, BacksOffToCaptureWhenLiteralLacksTheMethod) {
 
 TEST(Router, CaptureNamesBelongToTheRoute) {
     Router router;
-    router.Add(Method::kGet, "/things/{id}", [](Request& req) { return Response::Text(200, std::string(req.Param("id"))); });
+    router.Add(Method::kGet, "/things/{id}", [](Request& req) {
+        return Response::Text(200, std::string(req.Param("id")));
+    });
     router.Add(Method::kDelete, "/things/{thing_id}", [](Request& req) {
         return Response::Text(200, std::string(req.Param("thing_id")));
     });

@@ -3,13 +3,6 @@
 // are bounded by deadlines on socket reads or on explicit gates, never by sleeps.
 #include "http/server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -23,7 +16,13 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "http/router.hpp"
 
@@ -119,7 +118,8 @@ public:
         while (line_end != std::string_view::npos) {
             const std::size_t start = line_end + 2;
             line_end = head_block.find("\r\n", start);
-            std::string_view line = head_block.substr(start, line_end == std::string_view::npos ? line_end : line_end - start);
+            std::string_view line =
+                head_block.substr(start, line_end == std::string_view::npos ? line_end : line_end - start);
             const std::size_t colon = line.find(':');
             if (colon == std::string_view::npos) return std::nullopt;
             std::string name(line.substr(0, colon));
@@ -130,8 +130,8 @@ public:
         }
         pending_.erase(0, header_end + 4);
         std::size_t length = 0;
-        if (auto cl = resp.Header("content-length"); cl && !head && resp.status != 204 && resp.status != 304 &&
-                                                     resp.status >= 200) {
+        if (auto cl = resp.Header("content-length");
+            cl && !head && resp.status != 204 && resp.status != 304 && resp.status >= 200) {
             length = std::stoul(*cl);
         }
         while (pending_.size() < length) {
@@ -202,7 +202,9 @@ bool ConnectionCloses(const RawResponse& resp) {
 }
 
 // Echoes "<METHOD> <path>" so tests can see which request an answer belongs to.
-Response Echo(Request& req) { return Response::Text(200, std::string(MethodName(req.method)) + " " + req.path); }
+Response Echo(Request& req) {
+    return Response::Text(200, std::string(MethodName(req.method)) + " " + req.path);
+}
 
 class ServerTest : public ::testing::Test {
 protected:
@@ -294,7 +296,9 @@ TEST_F(ServerTest, BodyOverLimitAnswers413AndServerKeepsServing) {
 
     auto big = Connect();
     ASSERT_TRUE(big);
-    ASSERT_TRUE(big->Send("POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 100000\r\n\r\n" + std::string(512, 'x')));
+    ASSERT_TRUE(
+        big->Send("POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 100000\r\n\r\n" + std::string(512, 'x'))
+    );
     auto resp = big->Read();
     ASSERT_TRUE(resp);
     EXPECT_EQ(resp->status, 413);
@@ -744,7 +748,8 @@ TEST_F(ServerTest, ExpectContinueGetsInterimResponse) {
     Serve(Options(), [](Request& req) { return Response::Text(200, "got " + req.body); });
     auto client = Connect();
     ASSERT_TRUE(client);
-    ASSERT_TRUE(client->Send("POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+    ASSERT_TRUE(client->Send("POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+    );
     auto interim = client->Read();
     ASSERT_TRUE(interim);
     EXPECT_EQ(interim->status, 100);

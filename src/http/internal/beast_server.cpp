@@ -6,8 +6,6 @@
 // can: all reads go through tcp_stream::async_read_some into Beast's request_parser (our
 // own loop instead of http::async_read), and responses are written as two buffers, a
 // head this file formats and the handler's body, with one asio::async_write.
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -44,6 +42,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <sys/socket.h>
 
 #include "core/log.hpp"
 #include "core/status.hpp"
@@ -84,9 +83,13 @@ struct WireResponse {
     std::string body;
 };
 
-std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
+std::string_view View(beast::string_view s) {
+    return {s.data(), s.size()};
+}
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char AsciiLower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -96,7 +99,9 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     return true;
 }
 
-bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+bool HasLineBreak(std::string_view s) {
+    return s.find_first_of("\r\n") != std::string_view::npos;
+}
 
 // RFC 9110 token: the characters a header field name may use.
 bool IsToken(std::string_view s) {
@@ -111,14 +116,22 @@ bool IsToken(std::string_view s) {
 
 Method ToMethod(bhttp::verb verb) {
     switch (verb) {
-        case bhttp::verb::get: return Method::kGet;
-        case bhttp::verb::head: return Method::kHead;
-        case bhttp::verb::post: return Method::kPost;
-        case bhttp::verb::put: return Method::kPut;
-        case bhttp::verb::patch: return Method::kPatch;
-        case bhttp::verb::delete_: return Method::kDelete;
-        case bhttp::verb::options: return Method::kOptions;
-        default: return Method::kOther;
+        case bhttp::verb::get:
+            return Method::kGet;
+        case bhttp::verb::head:
+            return Method::kHead;
+        case bhttp::verb::post:
+            return Method::kPost;
+        case bhttp::verb::put:
+            return Method::kPut;
+        case bhttp::verb::patch:
+            return Method::kPatch;
+        case bhttp::verb::delete_:
+            return Method::kDelete;
+        case bhttp::verb::options:
+            return Method::kOptions;
+        default:
+            return Method::kOther;
     }
 }
 
@@ -147,13 +160,27 @@ void AppendJsonEscaped(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     for (char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     out += "\\u00";
@@ -612,7 +639,9 @@ struct Server::Impl {
         } catch (const std::exception& e) {
             log::error("http: handler for {} {} threw: {}", MethodName(request.method), request.path, e.what());
         } catch (...) {
-            log::error("http: handler for {} {} threw a non-standard exception", MethodName(request.method), request.path);
+            log::error(
+                "http: handler for {} {} threw a non-standard exception", MethodName(request.method), request.path
+            );
         }
         return ErrorResponse(500, "The server failed to handle the request.");
     }
@@ -721,8 +750,8 @@ struct Server::Impl {
 
     asio::io_context ioc_;
     asio::strand<asio::io_context::executor_type> control_;
-    tcp::acceptor acceptor_;                  // on control_
-    asio::steady_timer grace_timer_;          // on control_
+    tcp::acceptor acceptor_;                   // on control_
+    asio::steady_timer grace_timer_;           // on control_
     std::optional<asio::signal_set> signals_;  // on control_
     // Declared last: destroyed (joined) first, while ioc_ still exists.
     asio::thread_pool workers_;
@@ -733,14 +762,24 @@ Server::Server(ServerOptions options, std::function<Response(Request&)> handler)
 
 Server::~Server() = default;
 
-Status Server::Start() { return impl_->Start(); }
+Status Server::Start() {
+    return impl_->Start();
+}
 
-uint16_t Server::port() const { return impl_->port_; }
+uint16_t Server::port() const {
+    return impl_->port_;
+}
 
-void Server::StopOnSignals() { impl_->StopOnSignals(); }
+void Server::StopOnSignals() {
+    impl_->StopOnSignals();
+}
 
-void Server::Run() { impl_->Run(); }
+void Server::Run() {
+    impl_->Run();
+}
 
-void Server::Stop() { impl_->Stop(); }
+void Server::Stop() {
+    impl_->Stop();
+}
 
 }  // namespace mortar::http
