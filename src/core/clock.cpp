@@ -23,13 +23,15 @@ public:
 };
 
 // Floor division, so that times before the epoch land on the right day.
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+int64_t FloorDiv(int64_t a, int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
     y -= m <= 2 ? 1 : 0;
     const int64_t era = FloorDiv(y, 400);
-    const int64_t yoe = y - era * 400;                                  // [0, 399]
+    const int64_t yoe = y - era * 400;                                   // [0, 399]
     const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;  // [0, 365]
     const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           // [0, 146096]
     return era * 146097 + doe - 719468;
@@ -39,23 +41,27 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
 void CivilFromDays(int64_t z, int64_t& y, int64_t& m, int64_t& d) {
     z += 719468;
     const int64_t era = FloorDiv(z, 146097);
-    const int64_t doe = z - era * 146097;                                        // [0, 146096]
+    const int64_t doe = z - era * 146097;                                       // [0, 146096]
     const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                 // [0, 365]
-    const int64_t mp = (5 * doy + 2) / 153;                                      // [0, 11]
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+    const int64_t mp = (5 * doy + 2) / 153;                                     // [0, 11]
     d = doy - (153 * mp + 2) / 5 + 1;
     m = mp < 10 ? mp + 3 : mp - 9;
     y = yoe + era * 400 + (m <= 2 ? 1 : 0);
 }
 
-bool IsLeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool IsLeapYear(int64_t y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int64_t DaysInMonth(int64_t y, int64_t m) {
     static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && IsLeapYear(y) ? 29 : kDays[m - 1];
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // Reads exactly `n` ASCII digits at text[pos]; advances pos. False when they are not all digits.
 bool ReadDigits(std::string_view text, std::size_t& pos, int n, int64_t& out) {
@@ -125,9 +131,7 @@ std::string FormatTimestamp(int64_t epoch_millis) {
 
 Result<int64_t> ParseTimestamp(std::string_view text) {
     auto invalid = [&] {
-        return Status::InvalidArgument(
-            "invalid timestamp: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM)"
-        );
+        return Status::InvalidArgument("invalid timestamp: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM)");
     };
     std::size_t pos = 0;
     int64_t days = 0;

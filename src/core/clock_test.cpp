@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "core/clock.hpp"
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace mortar {
 namespace {
@@ -78,8 +78,8 @@ TEST(ClockTest, ParseTimestampRefuses) {
         "2024/05/02",
         "2024-05-02T",
         "2024-05-02T14:03Z",
-        "2024-05-02T14:03:11",       // no zone
-        "2024-05-02T14:03:11.Z",     // empty fraction
+        "2024-05-02T14:03:11",    // no zone
+        "2024-05-02T14:03:11.Z",  // empty fraction
         "2024-05-02T24:00:00Z",
         "2024-05-02T23:60:00Z",
         "2024-05-02T23:59:61Z",
@@ -97,7 +97,7 @@ TEST(ClockTest, ParseTimestampRefuses) {
         "2024-00-01",
         "2024-01-00",
         "0000-01-01",
-        "２０２４-05-02",              // full-width digits
+        "２０２４-05-02",  // full-width digits
         std::string("2024-05-02\0", 11),
     };
     for (const std::string& c : cases) {
@@ -128,27 +128,13 @@ TEST(ClockTest, ValidateDate) {
         {"2024-02-29", true},   // leap year
         {"2000-02-29", true},   // divisible by 400
         {"1900-02-29", false},  // divisible by 100, not 400
-        {"2023-02-29", false},
-        {"2023-02-28", true},
-        {"2024-04-30", true},
-        {"2024-04-31", false},
-        {"2024-06-31", false},
-        {"2024-09-31", false},
-        {"2024-11-31", false},
-        {"2024-12-31", true},
-        {"2024-01-31", true},
-        {"2024-13-01", false},
-        {"2024-00-10", false},
-        {"2024-01-00", false},
-        {"0000-01-01", false},
-        {"0001-01-01", true},
-        {"9999-12-31", true},
-        {"2024-1-01", false},
-        {"2024-01-1", false},
-        {"2024-01-01T00:00:00Z", false},
-        {"2024-01-01 ", false},
-        {"", false},
-        {"abcd-ef-gh", false},
+        {"2023-02-29", false},  {"2023-02-28", true},  {"2024-04-30", true},
+        {"2024-04-31", false},  {"2024-06-31", false}, {"2024-09-31", false},
+        {"2024-11-31", false},  {"2024-12-31", true},  {"2024-01-31", true},
+        {"2024-13-01", false},  {"2024-00-10", false}, {"2024-01-00", false},
+        {"0000-01-01", false},  {"0001-01-01", true},  {"9999-12-31", true},
+        {"2024-1-01", false},   {"2024-01-1", false},  {"2024-01-01T00:00:00Z", false},
+        {"2024-01-01 ", false}, {"", false},           {"abcd-ef-gh", false},
     };
     for (const Case& c : cases) {
         Status s = ValidateDate(c.input);
@@ -162,15 +148,13 @@ TEST(ClockTest, ValidateDate) {
 TEST(ClockTest, RealClockTellsSystemTime) {
     const Clock& clock = Clock::Real();
     EXPECT_EQ(&clock, &Clock::Real());
-    const int64_t before = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch()
-    )
-                               .count();
+    const int64_t before =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     const int64_t now = clock.NowMillis();
-    const int64_t after = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::system_clock::now().time_since_epoch()
-    )
-                              .count();
+    const int64_t after =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     EXPECT_LE(before, now);
     EXPECT_LE(now, after);
     EXPECT_GT(now, *ParseTimestamp("2024-01-01"));

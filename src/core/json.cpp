@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "core/json.hpp"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <charconv>
 #include <memory>
+
+#include <simdjson.h>
 
 #include "core/json_writer.hpp"
 
@@ -20,13 +20,20 @@ constexpr std::size_t kReusableParserCapacity = 1 << 20;
 
 const char* KindName(Value::Kind kind) {
     switch (kind) {
-        case Value::Kind::kNull: return "null";
-        case Value::Kind::kBool: return "bool";
-        case Value::Kind::kInt: return "int";
-        case Value::Kind::kDouble: return "double";
-        case Value::Kind::kString: return "string";
-        case Value::Kind::kArray: return "array";
-        case Value::Kind::kObject: return "object";
+        case Value::Kind::kNull:
+            return "null";
+        case Value::Kind::kBool:
+            return "bool";
+        case Value::Kind::kInt:
+            return "int";
+        case Value::Kind::kDouble:
+            return "double";
+        case Value::Kind::kString:
+            return "string";
+        case Value::Kind::kArray:
+            return "array";
+        case Value::Kind::kObject:
+            return "object";
     }
     return "?";
 }
@@ -38,39 +45,68 @@ std::string WrongKind(const char* wanted, Value::Kind actual) {
 // A short, user-facing reason for a simdjson error.
 const char* Reason(simdjson::error_code code) {
     switch (code) {
-        case simdjson::EMPTY: return "empty document";
-        case simdjson::UTF8_ERROR: return "invalid UTF-8";
-        case simdjson::DEPTH_ERROR: return "nesting deeper than 64 levels";
-        case simdjson::CAPACITY: return "document too large";
-        case simdjson::STRING_ERROR: return "invalid string or escape sequence";
-        case simdjson::UNESCAPED_CHARS: return "unescaped control character in a string";
-        case simdjson::UNCLOSED_STRING: return "unterminated string";
-        case simdjson::NUMBER_ERROR: return "invalid number";
-        case simdjson::NUMBER_OUT_OF_RANGE: return "number out of range";
+        case simdjson::EMPTY:
+            return "empty document";
+        case simdjson::UTF8_ERROR:
+            return "invalid UTF-8";
+        case simdjson::DEPTH_ERROR:
+            return "nesting deeper than 64 levels";
+        case simdjson::CAPACITY:
+            return "document too large";
+        case simdjson::STRING_ERROR:
+            return "invalid string or escape sequence";
+        case simdjson::UNESCAPED_CHARS:
+            return "unescaped control character in a string";
+        case simdjson::UNCLOSED_STRING:
+            return "unterminated string";
+        case simdjson::NUMBER_ERROR:
+            return "invalid number";
+        case simdjson::NUMBER_OUT_OF_RANGE:
+            return "number out of range";
         case simdjson::T_ATOM_ERROR:
         case simdjson::F_ATOM_ERROR:
-        case simdjson::N_ATOM_ERROR: return "invalid literal";
-        case simdjson::INCOMPLETE_ARRAY_OR_OBJECT: return "unexpected end of document";
-        case simdjson::TRAILING_CONTENT: return "trailing content after the value";
-        case simdjson::TAPE_ERROR: return "invalid structure (misplaced comma, brace or colon, or trailing content)";
-        case simdjson::MEMALLOC: return "out of memory";
-        default: return "invalid document";
+        case simdjson::N_ATOM_ERROR:
+            return "invalid literal";
+        case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
+            return "unexpected end of document";
+        case simdjson::TRAILING_CONTENT:
+            return "trailing content after the value";
+        case simdjson::TAPE_ERROR:
+            return "invalid structure (misplaced comma, brace or colon, or trailing content)";
+        case simdjson::MEMALLOC:
+            return "out of memory";
+        default:
+            return "invalid document";
     }
 }
 
-Status Malformed(std::string_view reason) { return Status::InvalidArgument("malformed JSON: " + std::string(reason)); }
+Status Malformed(std::string_view reason) {
+    return Status::InvalidArgument("malformed JSON: " + std::string(reason));
+}
 
 // Converts a simdjson DOM element into an owned Value; false when nesting exceeds kMaxDepth.
 bool Convert(simdjson::dom::element element, std::size_t depth, Value& out) {
     using simdjson::dom::element_type;
     switch (element.type()) {
-        case element_type::NULL_VALUE: out = Value(nullptr); return true;
-        case element_type::BOOL: out = Value(bool(element.get_bool().value_unsafe())); return true;
-        case element_type::INT64: out = Value(int64_t(element.get_int64().value_unsafe())); return true;
+        case element_type::NULL_VALUE:
+            out = Value(nullptr);
+            return true;
+        case element_type::BOOL:
+            out = Value(bool(element.get_bool().value_unsafe()));
+            return true;
+        case element_type::INT64:
+            out = Value(int64_t(element.get_int64().value_unsafe()));
+            return true;
         // Above INT64_MAX: kept approximately, as a double.
-        case element_type::UINT64: out = Value(double(element.get_uint64().value_unsafe())); return true;
-        case element_type::DOUBLE: out = Value(double(element.get_double().value_unsafe())); return true;
-        case element_type::STRING: out = Value(std::string(element.get_string().value_unsafe())); return true;
+        case element_type::UINT64:
+            out = Value(double(element.get_uint64().value_unsafe()));
+            return true;
+        case element_type::DOUBLE:
+            out = Value(double(element.get_double().value_unsafe()));
+            return true;
+        case element_type::STRING:
+            out = Value(std::string(element.get_string().value_unsafe()));
+            return true;
         case element_type::ARRAY: {
             if (depth >= kMaxDepth) return false;
             simdjson::dom::array array = element.get_array().value_unsafe();

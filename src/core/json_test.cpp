@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "core/json.hpp"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "core/json_writer.hpp"
 #include "core/strings.hpp"
@@ -128,9 +128,9 @@ TEST(JsonParseTest, Numbers) {
     const std::vector<Case> cases = {
         {"9223372036854775807", Value::Kind::kInt, 9223372036854775807.0},
         {"-9223372036854775808", Value::Kind::kInt, -9223372036854775808.0},
-        {"9223372036854775808", Value::Kind::kDouble, 9223372036854775808.0},     // uint64, not int64
-        {"18446744073709551615", Value::Kind::kDouble, 18446744073709551615.0},   // uint64 max
-        {"18446744073709551616", Value::Kind::kDouble, 18446744073709551616.0},   // beyond uint64
+        {"9223372036854775808", Value::Kind::kDouble, 9223372036854775808.0},    // uint64, not int64
+        {"18446744073709551615", Value::Kind::kDouble, 18446744073709551615.0},  // uint64 max
+        {"18446744073709551616", Value::Kind::kDouble, 18446744073709551616.0},  // beyond uint64
         {"-9223372036854775809", Value::Kind::kDouble, -9223372036854775809.0},  // below int64
         {"123456789012345678901234567890", Value::Kind::kDouble, 1.2345678901234568e29},
         {"1.7976931348623157e308", Value::Kind::kDouble, 1.7976931348623157e308},
@@ -181,8 +181,8 @@ TEST(JsonParseTest, RefusesMalformedInput) {
         {R"("\x41")", "invalid string"},
         {R"("\ud800")", "invalid string"},  // lone surrogate
         {"\"\xFF\"", "invalid UTF-8"},
-        {"\"\xC0\xAF\"", "invalid UTF-8"},       // overlong
-        {"\"\xED\xA0\x80\"", "invalid UTF-8"},   // encoded surrogate
+        {"\"\xC0\xAF\"", "invalid UTF-8"},            // overlong
+        {"\"\xED\xA0\x80\"", "invalid UTF-8"},        // encoded surrogate
         {"[\"ok\", \"\xE2\x82\"]", "invalid UTF-8"},  // truncated sequence
         {std::string("{\"a\":1}\0", 8), ""},
         {"\xEF\xBB\xBF{}", ""},  // a byte-order mark is not JSON
@@ -192,8 +192,7 @@ TEST(JsonParseTest, RefusesMalformedInput) {
         ASSERT_FALSE(v.ok()) << "accepted: " << c.input;
         EXPECT_EQ(v.status().code(), Code::kInvalidArgument) << c.input;
         EXPECT_EQ(v.status().message().rfind("malformed JSON: ", 0), 0u) << v.status().message();
-        EXPECT_NE(v.status().message().find(c.reason), std::string::npos)
-            << c.input << " -> " << v.status().message();
+        EXPECT_NE(v.status().message().find(c.reason), std::string::npos) << c.input << " -> " << v.status().message();
     }
 }
 
@@ -201,11 +200,12 @@ TEST(JsonParseTest, NestingLimitIs64) {
     EXPECT_TRUE(Parse(Nested(64, "[", "]")).ok());
     EXPECT_TRUE(Parse(Nested(64, "{\"a\":", "}")).ok());
     EXPECT_TRUE(Parse(Nested(32, "[{\"k\":", "}]")).ok());  // 64 levels, mixed
-    for (const std::string& deep : {Nested(65, "[", "]"),
-                                    Nested(65, "{\"a\":", "}"),
-                                    Nested(33, "[{\"k\":", "}]"),
-                                    Nested(5000, "[", "]"),
-                                    Nested(100000, "[", "]", "")}) {
+    for (const std::string& deep :
+         {Nested(65, "[", "]"),
+          Nested(65, "{\"a\":", "}"),
+          Nested(33, "[{\"k\":", "}]"),
+          Nested(5000, "[", "]"),
+          Nested(100000, "[", "]", "")}) {
         Result<Value> v = Parse(deep);
         ASSERT_FALSE(v.ok()) << deep.size();
         EXPECT_EQ(v.status().code(), Code::kInvalidArgument);
@@ -244,14 +244,17 @@ TEST(JsonDumpTest, EscapesStrings) {
         {"\xE2\x80\xA8", "\"\xE2\x80\xA8\""},  // U+2028 is valid in JSON
         // Ill-formed UTF-8: one U+FFFD per maximal ill-formed subpart.
         {"\xFF", "\"\xEF\xBF\xBD\""},
-        {"a\x80" "b", "\"a\xEF\xBF\xBD" "b\""},
-        {"\xE2\x82", "\"\xEF\xBF\xBD\""},                     // truncated 3-byte sequence
+        {"a\x80"
+         "b",
+         "\"a\xEF\xBF\xBD"
+         "b\""},
+        {"\xE2\x82", "\"\xEF\xBF\xBD\""},  // truncated 3-byte sequence
         {"\xE2\x82x", "\"\xEF\xBF\xBDx\""},
-        {"\xC0\xAF", "\"\xEF\xBF\xBD\xEF\xBF\xBD\""},         // overlong: two bad bytes
+        {"\xC0\xAF", "\"\xEF\xBF\xBD\xEF\xBF\xBD\""},                  // overlong: two bad bytes
         {"\xED\xA0\x80", "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\""},  // surrogate
         {"\xF4\x90\x80\x80", "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\""},
-        {"\xF0\x9F\x98", "\"\xEF\xBF\xBD\""},                 // truncated at the end
-        {"12345678\"12345678", R"("12345678\"12345678")"},   // escape inside the 8-byte scan
+        {"\xF0\x9F\x98", "\"\xEF\xBF\xBD\""},               // truncated at the end
+        {"12345678\"12345678", R"("12345678\"12345678")"},  // escape inside the 8-byte scan
     };
     for (const Case& c : cases) {
         EXPECT_EQ(Value(c.input).Dump(), c.want) << HexEncode(c.input);
@@ -331,9 +334,8 @@ TEST(JsonWriterTest, WritesNestedDocuments) {
     w.Key("meta");
     w.WriteValue(Value(Value::Object{}));
     w.EndObject();
-    const std::string want =
-        R"({"data":[{"id":"1","n":-9223372036854775808,"d":0.5,"t":true,"f":false,"z":null,)"
-        R"("raw":{"pre":"made"},"empty":[],"eo":{}},2,[3],{"k":[1,"x",null]}],"meta":{}})";
+    const std::string want = R"({"data":[{"id":"1","n":-9223372036854775808,"d":0.5,"t":true,"f":false,"z":null,)"
+                             R"("raw":{"pre":"made"},"empty":[],"eo":{}},2,[3],{"k":[1,"x",null]}],"meta":{}})";
     EXPECT_EQ(w.str(), want);
     EXPECT_TRUE(Parse(w.str()).ok());
     EXPECT_EQ(w.Take(), want);
@@ -402,8 +404,21 @@ std::string ReferenceEscape(std::string_view s) {
         } else if (c == '\\') {
             out += "\\\\";
         } else if (c < 0x20) {
-            static const char* const kNamed[] = {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                                 "\\b",   "\\t",   "\\n",   nullptr, "\\f",   "\\r"};
+            static const char* const kNamed[] = {
+                nullptr,
+                nullptr,
+                nullptr,
+                nullptr,
+                nullptr,
+                nullptr,
+                nullptr,
+                nullptr,
+                "\\b",
+                "\\t",
+                "\\n",
+                nullptr,
+                "\\f",
+                "\\r"};
             if (c < 14 && kNamed[c] != nullptr) {
                 out += kNamed[c];
             } else {
@@ -421,7 +436,8 @@ std::string ReferenceEscape(std::string_view s) {
 TEST(JsonWriterTest, LongStringsAcrossChunks) {
     // Long values cross the writer's 4096-byte escape chunks at every alignment, with
     // escapes and multi-byte characters at the edges.
-    const std::vector<std::string> pieces = {"a", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\"", "\n", "\x01", "b"};
+    const std::vector<std::string> pieces = {
+        "a", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\"", "\n", "\x01", "b"};
     std::mt19937 rng(42);
     for (int round = 0; round < 40; ++round) {
         std::string s;

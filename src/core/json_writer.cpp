@@ -176,13 +176,27 @@ void Writer::Impl::AppendEscaped(std::string_view s) {
             }
             *out++ = '\\';
             switch (c) {
-                case '"': *out++ = '"'; break;
-                case '\\': *out++ = '\\'; break;
-                case '\b': *out++ = 'b'; break;
-                case '\f': *out++ = 'f'; break;
-                case '\n': *out++ = 'n'; break;
-                case '\r': *out++ = 'r'; break;
-                case '\t': *out++ = 't'; break;
+                case '"':
+                    *out++ = '"';
+                    break;
+                case '\\':
+                    *out++ = '\\';
+                    break;
+                case '\b':
+                    *out++ = 'b';
+                    break;
+                case '\f':
+                    *out++ = 'f';
+                    break;
+                case '\n':
+                    *out++ = 'n';
+                    break;
+                case '\r':
+                    *out++ = 'r';
+                    break;
+                case '\t':
+                    *out++ = 't';
+                    break;
                 default:
                     std::memcpy(out, "u00", 3);
                     out[3] = kHex[c >> 4];
@@ -293,11 +307,21 @@ void Writer::Null() {
 
 void Writer::WriteValue(const Value& v) {
     switch (v.kind()) {
-        case Value::Kind::kNull: Null(); break;
-        case Value::Kind::kBool: Bool(v.as_bool()); break;
-        case Value::Kind::kInt: Int(v.as_int()); break;
-        case Value::Kind::kDouble: Double(v.as_double()); break;
-        case Value::Kind::kString: String(v.as_string()); break;
+        case Value::Kind::kNull:
+            Null();
+            break;
+        case Value::Kind::kBool:
+            Bool(v.as_bool());
+            break;
+        case Value::Kind::kInt:
+            Int(v.as_int());
+            break;
+        case Value::Kind::kDouble:
+            Double(v.as_double());
+            break;
+        case Value::Kind::kString:
+            String(v.as_string());
+            break;
         case Value::Kind::kArray:
             BeginArray();
             for (const Value& item : v.as_array()) WriteValue(item);

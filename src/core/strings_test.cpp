@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "core/strings.hpp"
 
-#include <gtest/gtest.h>
-
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace mortar {
 namespace {
@@ -101,25 +101,25 @@ TEST(StringsTest, IsValidUtf8) {
     const std::vector<Case> cases = {
         {"", true},
         {"plain ascii", true},
-        {"caf\xC3\xA9", true},                // é
-        {"\xE2\x82\xAC", true},               // €
-        {"\xF0\x9F\x98\x80", true},           // 😀
-        {"\xEF\xBF\xBF", true},               // U+FFFF
-        {"\xF4\x8F\xBF\xBF", true},           // U+10FFFF
-        {std::string("a\0b", 3), true},       // NUL is valid UTF-8
-        {"\xC3", false},                      // truncated
-        {"\xE2\x82", false},                  // truncated
-        {"\xC0\xAF", false},                  // overlong '/'
-        {"\xC1\xBF", false},                  // overlong
-        {"\xE0\x80\xAF", false},              // overlong
-        {"\xF0\x80\x80\xAF", false},          // overlong
-        {"\xED\xA0\x80", false},              // surrogate U+D800
-        {"\xF4\x90\x80\x80", false},          // above U+10FFFF
-        {"\xF5\x80\x80\x80", false},          // invalid lead
+        {"caf\xC3\xA9", true},           // é
+        {"\xE2\x82\xAC", true},          // €
+        {"\xF0\x9F\x98\x80", true},      // 😀
+        {"\xEF\xBF\xBF", true},          // U+FFFF
+        {"\xF4\x8F\xBF\xBF", true},      // U+10FFFF
+        {std::string("a\0b", 3), true},  // NUL is valid UTF-8
+        {"\xC3", false},                 // truncated
+        {"\xE2\x82", false},             // truncated
+        {"\xC0\xAF", false},             // overlong '/'
+        {"\xC1\xBF", false},             // overlong
+        {"\xE0\x80\xAF", false},         // overlong
+        {"\xF0\x80\x80\xAF", false},     // overlong
+        {"\xED\xA0\x80", false},         // surrogate U+D800
+        {"\xF4\x90\x80\x80", false},     // above U+10FFFF
+        {"\xF5\x80\x80\x80", false},     // invalid lead
         {"\xFF", false},
-        {"\x80", false},                      // lone continuation
-        {"a\xC3\xA9\xC3", false},             // valid then truncated
-        {"\xC3\x28", false},                  // bad continuation
+        {"\x80", false},           // lone continuation
+        {"a\xC3\xA9\xC3", false},  // valid then truncated
+        {"\xC3\x28", false},       // bad continuation
     };
     for (const Case& c : cases) {
         EXPECT_EQ(IsValidUtf8(c.input), c.want) << "input: " << HexEncode(c.input);

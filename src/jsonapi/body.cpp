@@ -81,10 +81,7 @@ Status ReadId(const json::Value& v, const std::string& pointer, std::optional<in
 
 // Normalises one resource object of the body into `out`; `prefix` is "/data" or "/data/3".
 Status ParseResource(
-    const json::Value& resource,
-    std::string_view expected_type,
-    const std::string& prefix,
-    ResourceInput& out
+    const json::Value& resource, std::string_view expected_type, const std::string& prefix, ResourceInput& out
 ) {
     if (!resource.is_object()) {
         return Status(Code::kInvalidArgument, "a resource object must be a JSON object", prefix);
@@ -147,7 +144,9 @@ Status ParseResource(
     return Status::Ok();
 }
 
-Status MustBe(const char* what) { return Status::Unprocessable(std::string("must be ") + what); }
+Status MustBe(const char* what) {
+    return Status::Unprocessable(std::string("must be ") + what);
+}
 
 }  // namespace
 
@@ -199,7 +198,9 @@ Result<ParsedBody> ParseBody(std::string_view body, std::string_view expected_ty
         parsed.resources.resize(items.size());
         for (std::size_t i = 0; i < items.size(); ++i) {
             parsed.resources[i].index = i;
-            MORTAR_RETURN_IF_ERROR(ParseResource(items[i], expected_type, "/data/" + std::to_string(i), parsed.resources[i]));
+            MORTAR_RETURN_IF_ERROR(
+                ParseResource(items[i], expected_type, "/data/" + std::to_string(i), parsed.resources[i])
+            );
         }
         return parsed;
     }
@@ -217,8 +218,10 @@ Result<ParsedBody> ParseBody(std::string_view body, std::string_view expected_ty
 Result<std::optional<int64_t>> ReadInt(const json::Value& v) {
     using R = std::optional<int64_t>;
     switch (v.kind()) {
-        case json::Value::Kind::kNull: return R();
-        case json::Value::Kind::kInt: return R(v.as_int());
+        case json::Value::Kind::kNull:
+            return R();
+        case json::Value::Kind::kInt:
+            return R(v.as_int());
         case json::Value::Kind::kDouble: {
             // 42.0 is accepted; 42.5 is not. The bounds are exact powers of two.
             const double d = v.as_double();
@@ -234,15 +237,18 @@ Result<std::optional<int64_t>> ReadInt(const json::Value& v) {
             if (!n) return MustBe("an integer");
             return R(*n);
         }
-        default: return MustBe("an integer");
+        default:
+            return MustBe("an integer");
     }
 }
 
 Result<std::optional<bool>> ReadBool(const json::Value& v) {
     using R = std::optional<bool>;
     switch (v.kind()) {
-        case json::Value::Kind::kNull: return R();
-        case json::Value::Kind::kBool: return R(v.as_bool());
+        case json::Value::Kind::kNull:
+            return R();
+        case json::Value::Kind::kBool:
+            return R(v.as_bool());
         case json::Value::Kind::kInt:
             if (v.as_int() == 0 || v.as_int() == 1) return R(v.as_int() == 1);
             return MustBe("a boolean");
@@ -253,33 +259,41 @@ Result<std::optional<bool>> ReadBool(const json::Value& v) {
             if (s == "false" || s == "0") return R(false);
             return MustBe("a boolean");
         }
-        default: return MustBe("a boolean");
+        default:
+            return MustBe("a boolean");
     }
 }
 
 Result<std::optional<std::string>> ReadString(const json::Value& v) {
     using R = std::optional<std::string>;
     switch (v.kind()) {
-        case json::Value::Kind::kNull: return R();
-        case json::Value::Kind::kString: return R(v.as_string());
-        case json::Value::Kind::kInt: return R(std::to_string(v.as_int()));
+        case json::Value::Kind::kNull:
+            return R();
+        case json::Value::Kind::kString:
+            return R(v.as_string());
+        case json::Value::Kind::kInt:
+            return R(std::to_string(v.as_int()));
         case json::Value::Kind::kDouble: {
             char buf[32];
             auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_double());
             if (ec != std::errc()) return MustBe("a string");
             return R(std::string(buf, end));
         }
-        case json::Value::Kind::kBool: return R(std::string(v.as_bool() ? "true" : "false"));
-        default: return MustBe("a string");
+        case json::Value::Kind::kBool:
+            return R(std::string(v.as_bool() ? "true" : "false"));
+        default:
+            return MustBe("a string");
     }
 }
 
 Result<std::optional<double>> ReadDouble(const json::Value& v) {
     using R = std::optional<double>;
     switch (v.kind()) {
-        case json::Value::Kind::kNull: return R();
+        case json::Value::Kind::kNull:
+            return R();
         case json::Value::Kind::kInt:
-        case json::Value::Kind::kDouble: return R(v.as_double());
+        case json::Value::Kind::kDouble:
+            return R(v.as_double());
         case json::Value::Kind::kString: {
             const std::string_view s = Trim(v.as_string());
             if (s.empty()) return R();
@@ -293,7 +307,8 @@ Result<std::optional<double>> ReadDouble(const json::Value& v) {
             }
             return R(d);
         }
-        default: return MustBe("a number");
+        default:
+            return MustBe("a number");
     }
 }
 

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "jsonapi/body.hpp"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace mortar::jsonapi {
 namespace {
 
 // The attributes as a compact JSON object, for whole-value comparisons.
-std::string AttrsJson(const ResourceInput& r) { return json::Value(r.attributes).Dump(); }
-std::string RelsJson(const ResourceInput& r) { return json::Value(r.relationships).Dump(); }
+std::string AttrsJson(const ResourceInput& r) {
+    return json::Value(r.attributes).Dump();
+}
+std::string RelsJson(const ResourceInput& r) {
+    return json::Value(r.relationships).Dump();
+}
 
 ResourceInput ParseOne(const std::string& body, std::string_view type = "configurations") {
     Result<ParsedBody> parsed = ParseBody(body, type, BodyShape::kSingle);
@@ -25,29 +29,31 @@ ResourceInput ParseOne(const std::string& body, std::string_view type = "configu
 
 TEST(CheckContentTypeTest, AcceptsJsonApiAndJson) {
     const std::string body = R"({"data":{}})";
-    for (const std::string ct : {"application/vnd.api+json",
-                                 "application/vnd.api+json; charset=utf-8",   // PowerShell
-                                 "application/vnd.api+json;charset=UTF-8",
-                                 "Application/VND.API+JSON",
-                                 "  application/vnd.api+json  ",
-                                 "application/json",
-                                 "application/json; charset=utf-8",
-                                 "APPLICATION/JSON;foo=bar;baz=1"}) {
+    for (const std::string ct :
+         {"application/vnd.api+json",
+          "application/vnd.api+json; charset=utf-8",  // PowerShell
+          "application/vnd.api+json;charset=UTF-8",
+          "Application/VND.API+JSON",
+          "  application/vnd.api+json  ",
+          "application/json",
+          "application/json; charset=utf-8",
+          "APPLICATION/JSON;foo=bar;baz=1"}) {
         EXPECT_TRUE(CheckContentType(ct, body).ok()) << ct;
     }
 }
 
 TEST(CheckContentTypeTest, RefusesOtherTypes) {
     const std::string body = R"({"data":{}})";
-    for (const std::string ct : {"text/plain",
-                                 "application/x-www-form-urlencoded",
-                                 "multipart/form-data; boundary=x",
-                                 "application/xml",
-                                 "application/vnd.api+json2",
-                                 "application/jsonx",
-                                 "json",
-                                 "",
-                                 "; charset=utf-8"}) {
+    for (const std::string ct :
+         {"text/plain",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=x",
+          "application/xml",
+          "application/vnd.api+json2",
+          "application/jsonx",
+          "json",
+          "",
+          "; charset=utf-8"}) {
         Status s = CheckContentType(ct, body);
         EXPECT_FALSE(s.ok()) << ct;
         EXPECT_EQ(s.code(), Code::kUnsupportedMedia) << ct;
@@ -150,12 +156,24 @@ TEST(ReadBoolTest, Table) {
         std::optional<bool> want;
     };
     const std::vector<Case> cases = {
-        {"true", true, true},       {"false", true, false},     {"1", true, true},
-        {"0", true, false},         {"\"true\"", true, true},   {"\"false\"", true, false},
-        {"\"1\"", true, true},      {"\"0\"", true, false},     {"\"True\"", true, true},
-        {"\"FALSE\"", true, false}, {"null", true, std::nullopt}, {"\"\"", true, std::nullopt},
-        {"2", false, std::nullopt}, {"-1", false, std::nullopt}, {"1.0", false, std::nullopt},
-        {"\"yes\"", false, std::nullopt}, {"\"t\"", false, std::nullopt}, {"[]", false, std::nullopt},
+        {"true", true, true},
+        {"false", true, false},
+        {"1", true, true},
+        {"0", true, false},
+        {"\"true\"", true, true},
+        {"\"false\"", true, false},
+        {"\"1\"", true, true},
+        {"\"0\"", true, false},
+        {"\"True\"", true, true},
+        {"\"FALSE\"", true, false},
+        {"null", true, std::nullopt},
+        {"\"\"", true, std::nullopt},
+        {"2", false, std::nullopt},
+        {"-1", false, std::nullopt},
+        {"1.0", false, std::nullopt},
+        {"\"yes\"", false, std::nullopt},
+        {"\"t\"", false, std::nullopt},
+        {"[]", false, std::nullopt},
     };
     for (const Case& c : cases) {
         Result<json::Value> v = json::Parse(c.json);
@@ -255,9 +273,9 @@ TEST(ParseBodyTest, R3TypeSpellings) {
         {R"("flexible_assets")", "flexible-assets"},
         {R"("flexible-assets")", "flexible-assets"},
         {R"("Flexible-Assets")", "flexible_assets"},
-        {"", "flexible_assets"},       // missing
-        {"null", "flexible_assets"},   // null
-        {R"("anything")", ""},         // no expected type: no check
+        {"", "flexible_assets"},      // missing
+        {"null", "flexible_assets"},  // null
+        {R"("anything")", ""},        // no expected type: no check
     };
     for (const Case& c : cases) {
         const std::string type = c.type_member.empty() ? "" : R"("type":)" + c.type_member + ",";
@@ -275,8 +293,7 @@ TEST(ParseBodyTest, R3TypeMismatchIs422AtDataType) {
     EXPECT_EQ(single.status().code(), Code::kUnprocessable);
     EXPECT_EQ(single.status().pointer(), "/data/type");
     EXPECT_EQ(
-        single.status().message(),
-        "type \"organizations\" does not match this endpoint's type \"configurations\""
+        single.status().message(), "type \"organizations\" does not match this endpoint's type \"configurations\""
     );
 
     Result<ParsedBody> in_array = ParseBody(
@@ -410,7 +427,8 @@ TEST(ParseBodyTest, R7ConfigurationInterfacesInRelationships) {
                          "serial-number": "8KQ2-11", "primary-ip": "192.168.10.5", "warranty-expires-at": "2027-03-31"},
           "relationships": {"configuration_interfaces": {"data": [
               {"type": "configuration_interfaces",
-               "attributes": {"name": "LAN", "ip_address": "192.168.10.5", "mac_address": "3C:52:82:10:AA:01", "primary": true}}]}}}})");
+               "attributes": {"name": "LAN", "ip_address": "192.168.10.5", "mac_address": "3C:52:82:10:AA:01", "primary": true}}]}}}})"
+    );
     EXPECT_EQ(
         AttrsJson(r),
         R"({"name":"CD-FS01","configuration_type_id":7,"configuration_status_id":3,"serial_number":"8KQ2-11",)"

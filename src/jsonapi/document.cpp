@@ -22,44 +22,76 @@ constexpr std::string_view kPageSizeKey = "page[size]";
 
 int HttpStatusOf(Code code) {
     switch (code) {
-        case Code::kOk: return 200;
-        case Code::kInvalidArgument: return 400;
-        case Code::kUnauthenticated: return 401;
-        case Code::kPermissionDenied: return 403;
-        case Code::kNotFound: return 404;
-        case Code::kConflict: return 409;
-        case Code::kUnsupportedMedia: return 415;
-        case Code::kUnprocessable: return 422;
-        case Code::kResourceExhausted: return 429;
-        case Code::kUnavailable: return 503;
-        case Code::kDeadlineExceeded: return 504;
-        case Code::kInternal: return 500;
+        case Code::kOk:
+            return 200;
+        case Code::kInvalidArgument:
+            return 400;
+        case Code::kUnauthenticated:
+            return 401;
+        case Code::kPermissionDenied:
+            return 403;
+        case Code::kNotFound:
+            return 404;
+        case Code::kConflict:
+            return 409;
+        case Code::kUnsupportedMedia:
+            return 415;
+        case Code::kUnprocessable:
+            return 422;
+        case Code::kResourceExhausted:
+            return 429;
+        case Code::kUnavailable:
+            return 503;
+        case Code::kDeadlineExceeded:
+            return 504;
+        case Code::kInternal:
+            return 500;
     }
     return 500;
 }
 
 std::string_view TitleOf(int http_status) {
     switch (http_status) {
-        case 200: return "OK";
-        case 201: return "Created";
-        case 204: return "No Content";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 406: return "Not Acceptable";
-        case 409: return "Conflict";
-        case 413: return "Payload Too Large";
-        case 415: return "Unsupported Media Type";
-        case 422: return "Unprocessable Entity";
-        case 429: return "Too Many Requests";
-        case 500: return "Internal Server Error";
-        case 501: return "Not Implemented";
-        case 502: return "Bad Gateway";
-        case 503: return "Service Unavailable";
-        case 504: return "Gateway Timeout";
-        default: break;
+        case 200:
+            return "OK";
+        case 201:
+            return "Created";
+        case 204:
+            return "No Content";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 406:
+            return "Not Acceptable";
+        case 409:
+            return "Conflict";
+        case 413:
+            return "Payload Too Large";
+        case 415:
+            return "Unsupported Media Type";
+        case 422:
+            return "Unprocessable Entity";
+        case 429:
+            return "Too Many Requests";
+        case 500:
+            return "Internal Server Error";
+        case 501:
+            return "Not Implemented";
+        case 502:
+            return "Bad Gateway";
+        case 503:
+            return "Service Unavailable";
+        case 504:
+            return "Gateway Timeout";
+        default:
+            break;
     }
     if (http_status >= 500) return "Internal Server Error";
     if (http_status >= 400) return "Bad Request";

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "jsonapi/document.hpp"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "core/json.hpp"
 
@@ -107,7 +107,9 @@ TEST(ErrorResponseTest, FromStatus) {
 
     http::Response direct = ErrorResponse(413, "body larger than 10 MiB");
     EXPECT_EQ(direct.status, 413);
-    EXPECT_EQ(direct.body, R"({"errors":[{"status":413,"title":"Payload Too Large","detail":"body larger than 10 MiB"}]})");
+    EXPECT_EQ(
+        direct.body, R"({"errors":[{"status":413,"title":"Payload Too Large","detail":"body larger than 10 MiB"}]})"
+    );
 
     EXPECT_THROW(ErrorResponse(Status::Ok()), LogicError);
 }
@@ -135,7 +137,9 @@ std::vector<std::pair<std::string, std::string>> Links(const std::string& doc) {
     return out;
 }
 
-std::string Meta(const std::string& doc) { return json::Parse(doc)->Find("meta")->Dump(); }
+std::string Meta(const std::string& doc) {
+    return json::Parse(doc)->Find("meta")->Dump();
+}
 
 TEST(PageTest, TotalPages) {
     EXPECT_EQ((Page{1, 50, 0}).total_pages(), 0);
@@ -147,17 +151,25 @@ TEST(PageTest, TotalPages) {
 
 TEST(WritePageMetaAndLinksTest, ReproducesTheApiExample) {
     // API.md 2.7, byte for byte.
-    const std::string doc =
-        MetaAndLinks(Page{2, 50, 212}, "filter[organization_id]=42&page[number]=2&page[size]=50");
+    const std::string doc = MetaAndLinks(Page{2, 50, 212}, "filter[organization_id]=42&page[number]=2&page[size]=50");
     const std::string prefix = "http://mortar.example:8080/api/configurations?filter%5Borganization_id%5D=42";
     EXPECT_EQ(
         doc,
         R"({"meta":{"current-page":2,"next-page":3,"prev-page":1,"total-pages":5,"total-count":212,"filters":{}},)"
-        R"("links":{"self":")" + prefix + R"(&page%5Bnumber%5D=2&page%5Bsize%5D=50",)"
-        R"("first":")" + prefix + R"(&page%5Bnumber%5D=1&page%5Bsize%5D=50",)"
-        R"("prev":")" + prefix + R"(&page%5Bnumber%5D=1&page%5Bsize%5D=50",)"
-        R"("next":")" + prefix + R"(&page%5Bnumber%5D=3&page%5Bsize%5D=50",)"
-        R"("last":")" + prefix + R"(&page%5Bnumber%5D=5&page%5Bsize%5D=50"}})"
+        R"("links":{"self":")" +
+            prefix +
+            R"(&page%5Bnumber%5D=2&page%5Bsize%5D=50",)"
+            R"("first":")" +
+            prefix +
+            R"(&page%5Bnumber%5D=1&page%5Bsize%5D=50",)"
+            R"("prev":")" +
+            prefix +
+            R"(&page%5Bnumber%5D=1&page%5Bsize%5D=50",)"
+            R"("next":")" +
+            prefix +
+            R"(&page%5Bnumber%5D=3&page%5Bsize%5D=50",)"
+            R"("last":")" +
+            prefix + R"(&page%5Bnumber%5D=5&page%5Bsize%5D=50"}})"
     );
     // The same request with percent-encoded brackets gives the same links.
     EXPECT_EQ(
@@ -169,8 +181,7 @@ TEST(WritePageMetaAndLinksTest, ReproducesTheItgluePyExample) {
     // API.md section 6: GET /api/configurations?filter[organization_id]=42&page[size]=2&sort=-name
     const std::string doc = MetaAndLinks(Page{1, 2, 5}, "filter[organization_id]=42&page[size]=2&sort=-name");
     EXPECT_EQ(
-        Meta(doc),
-        R"({"current-page":1,"next-page":2,"prev-page":null,"total-pages":3,"total-count":5,"filters":{}})"
+        Meta(doc), R"({"current-page":1,"next-page":2,"prev-page":null,"total-pages":3,"total-count":5,"filters":{}})"
     );
     const auto links = Links(doc);
     ASSERT_EQ(links.size(), 4u);  // no prev on the first page
@@ -277,11 +288,11 @@ TEST(WritePageMetaAndLinksTest, KeepsEveryParameterInOrder) {
          {2, 5, 100},
          "page%5Bsize%5D=5&include=attachments&page%5Bnumber%5D=2"},
         // page[number] not sent: it goes just before page[size]
-        {"filter[name]=x&page[size]=5&sort=-id", {1, 5, 100}, "filter%5Bname%5D=x&page%5Bnumber%5D=1&page%5Bsize%5D=5&sort=-id"},
+        {"filter[name]=x&page[size]=5&sort=-id",
+         {1, 5, 100},
+         "filter%5Bname%5D=x&page%5Bnumber%5D=1&page%5Bsize%5D=5&sort=-id"},
         // duplicates of page parameters collapse into the first place
-        {"page[number]=1&page[size]=5&page[number]=2&page[size]=7",
-         {2, 7, 100},
-         "page%5Bnumber%5D=2&page%5Bsize%5D=7"},
+        {"page[number]=1&page[size]=5&page[number]=2&page[size]=7", {2, 7, 100}, "page%5Bnumber%5D=2&page%5Bsize%5D=7"},
         // a capped page[size] carries the size actually used
         {"page[size]=5000", {1, 1000, 10}, "page%5Bnumber%5D=1&page%5Bsize%5D=1000"},
         // values re-encoded: spaces, commas, stars, UTF-8, repeated keys and bare flags

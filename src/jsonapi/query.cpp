@@ -192,7 +192,9 @@ Result<ListQuery> ParseListQuery(const QueryPairs& pairs) {
                     piece = Trim(piece.substr(1));
                 }
                 if (piece.empty() || piece.front() == '-') {
-                    return Status::InvalidArgument("sort has an empty or malformed key in \"" + value.substr(0, 64) + "\"");
+                    return Status::InvalidArgument(
+                        "sort has an empty or malformed key in \"" + value.substr(0, 64) + "\""
+                    );
                 }
                 s.field = DashToUnderscore(piece);
                 q.sort.push_back(std::move(s));

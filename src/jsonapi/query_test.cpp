@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "jsonapi/query.hpp"
 
-#include <gtest/gtest.h>
-
 #include <random>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace mortar::jsonapi {
 namespace {
@@ -20,14 +20,14 @@ TEST(DecodeQueryTest, DecodesFormData) {
     const std::vector<Case> cases = {
         {"", {}},
         {"a=1", {{"a", "1"}}},
-        {"page%5Bsize%5D=5", {{"page[size]", "5"}}},  // Python urlencode, URLSearchParams
-        {"page%5bsize%5d=5", {{"page[size]", "5"}}},  // lower-case hex
-        {"page[size]=5", {{"page[size]", "5"}}},      // axios, PowerShell
+        {"page%5Bsize%5D=5", {{"page[size]", "5"}}},                              // Python urlencode, URLSearchParams
+        {"page%5bsize%5d=5", {{"page[size]", "5"}}},                              // lower-case hex
+        {"page[size]=5", {{"page[size]", "5"}}},                                  // axios, PowerShell
         {"filter[name]=Contoso+Dental", {{"filter[name]", "Contoso Dental"}}},    // '+' from axios
         {"filter[name]=Contoso%20Dental", {{"filter[name]", "Contoso Dental"}}},  // %20
         {"q=a%2Bb", {{"q", "a+b"}}},                                              // an encoded '+' stays '+'
         {"q=caf%C3%A9", {{"q", "caf\xC3\xA9"}}},
-        {"q=caf\xC3\xA9", {{"q", "caf\xC3\xA9"}}},  // raw UTF-8
+        {"q=caf\xC3\xA9", {{"q", "caf\xC3\xA9"}}},              // raw UTF-8
         {"b=2&a=1&b=3", {{"b", "2"}, {"a", "1"}, {"b", "3"}}},  // order and repeats kept
         {"flag", {{"flag", ""}}},
         {"flag&x=", {{"flag", ""}, {"x", ""}}},
@@ -61,10 +61,10 @@ TEST(DecodeQueryTest, RefusesHostileInput) {
         {"%00=1", "NUL"},
         {std::string("a=b\0c", 5), "NUL"},
         {"a=%FF", "UTF-8"},
-        {"a=%C0%AF", "UTF-8"},       // overlong '/'
-        {"a=%ED%A0%80", "UTF-8"},    // surrogate
-        {"a=%E2%82", "UTF-8"},       // truncated
-        {"a=\xFF", "UTF-8"},         // raw invalid byte
+        {"a=%C0%AF", "UTF-8"},     // overlong '/'
+        {"a=%ED%A0%80", "UTF-8"},  // surrogate
+        {"a=%E2%82", "UTF-8"},     // truncated
+        {"a=\xFF", "UTF-8"},       // raw invalid byte
         {"%C3=1", "UTF-8"},
     };
     for (const Case& c : cases) {
@@ -171,7 +171,7 @@ TEST(ParseListQueryTest, Pages) {
         {"page[size]=1001", 1, 1000},                     // capped, not refused
         {"page[size]=99999999999999999999999", 1, 1000},  // capped even beyond int64
         {"page[size]=007", 1, 7},
-        {"page[size]=+5+", 1, 5},  // '+' is a space, and spaces are trimmed
+        {"page[size]=+5+", 1, 5},                  // '+' is a space, and spaces are trimmed
         {"page[number]=2&page[number]=4", 4, 50},  // the last wins
         {"page[size]=10&page[size]=3", 1, 3},
         {"page[number]=9223372036854775", 9223372036854775, 50},  // kMaxPageNumber
@@ -258,19 +258,19 @@ TEST(ParseListQueryTest, Filters) {
 }
 
 TEST(ParseListQueryTest, RefusesMalformedFilterKeys) {
-    for (const std::string raw : {"filter[=1",
-                                  "filter[]=1",
-                                  "filter[name=1",
-                                  "filter[name]x=1",
-                                  "filter[exclude][]=1",
-                                  "filter[[name]]=1",
-                                  "filter%5B=1",
-                                  "filter%5B%5D=1"}) {
+    for (const std::string raw :
+         {"filter[=1",
+          "filter[]=1",
+          "filter[name=1",
+          "filter[name]x=1",
+          "filter[exclude][]=1",
+          "filter[[name]]=1",
+          "filter%5B=1",
+          "filter%5B%5D=1"}) {
         Result<ListQuery> q = FromRaw(raw);
         ASSERT_FALSE(q.ok()) << "accepted: " << raw;
         EXPECT_EQ(q.status().code(), Code::kInvalidArgument) << raw;
-        EXPECT_EQ(q.status().message().rfind("malformed query parameter name \"filter", 0), 0u)
-            << q.status().message();
+        EXPECT_EQ(q.status().message().rfind("malformed query parameter name \"filter", 0), 0u) << q.status().message();
     }
     for (const std::string raw : {"filter[organization][id]=1", "filter[range][a][b]=1"}) {
         Result<ListQuery> q = FromRaw(raw);
@@ -290,8 +290,7 @@ TEST(ParseListQueryTest, Sort) {
         {"sort=-updated_at", {{"updated_at", true}}},
         {"sort=-updated-at", {{"updated_at", true}}},
         {"sort=name,-id", {{"name", false}, {"id", true}}},
-        {"sort=-organization-status-name,created_at",
-         {{"organization_status_name", true}, {"created_at", false}}},
+        {"sort=-organization-status-name,created_at", {{"organization_status_name", true}, {"created_at", false}}},
         {"sort=+name", {{"name", false}}},  // '+' decodes to a space
         {"sort=%20name%20,%20-id", {{"name", false}, {"id", true}}},
         {"sort=name,,id,", {{"name", false}, {"id", false}}},
