@@ -573,7 +573,13 @@ struct Server::Impl {
                 if (ec && ec != bhttp::error::need_more) co_return ec;
                 if (!ec && used > 0) continue;
             }
-            const std::size_t want = parser.is_header_done() ? kBodyReadSize : kHeaderReadSize;
+            std::size_t want = kHeaderReadSize;
+            if (parser.is_header_done()) {
+                const auto remaining = parser.content_length_remaining();  // boost::optional
+                want = remaining
+                           ? static_cast<std::size_t>(std::clamp<uint64_t>(*remaining, kHeaderReadSize, kBodyReadSize))
+                           : kBodyReadSize;
+            }
             auto [ec, n] = co_await session.stream.async_read_some(session.buffer.prepare(want), kAwait);
             if (ec == asio::error::eof) {
                 if (!parser.got_some()) co_return bhttp::error::end_of_stream;
