@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "db/internal/impl.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -61,6 +62,11 @@ void CheckBulkSpec(const BulkSpec& spec) {
     for (const std::string& c : spec.update_columns) MORTAR_CHECK(IsPlainIdentifier(c), "BulkSpec update column: " + c);
     MORTAR_CHECK(spec.update_columns.empty() || !spec.conflict_columns.empty(),
                  "BulkSpec.update_columns needs conflict_columns");
+    auto listed = [&](const std::string& name) {
+        return std::find(spec.columns.begin(), spec.columns.end(), name) != spec.columns.end();
+    };
+    for (const std::string& c : spec.conflict_columns) MORTAR_CHECK(listed(c), "BulkSpec conflict column not in columns: " + c);
+    for (const std::string& c : spec.update_columns) MORTAR_CHECK(listed(c), "BulkSpec update column not in columns: " + c);
 }
 
 namespace {

@@ -107,6 +107,7 @@ public:
     void Detach() override {
         detached_ = true;
         state_ = State::kDone;
+        columns_ = 0;
         PQclear(result_);
         result_ = nullptr;
     }
@@ -198,6 +199,7 @@ private:
 
     void CheckOpen() const { MORTAR_CHECK(!detached_, "Stmt used after its Tx ended"); }
     void CheckColumn(int col) const {
+        MORTAR_CHECK(!detached_, "Row used after its Tx ended");
         MORTAR_CHECK(col >= 0 && col < columns_, "column index out of range for " + prepared_->label);
     }
 

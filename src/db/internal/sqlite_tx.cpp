@@ -170,6 +170,7 @@ private:
 
     void CheckOpen() const { MORTAR_CHECK(!detached_, "Stmt used after its Tx ended"); }
     void CheckColumn(int col) const {
+        MORTAR_CHECK(!detached_, "Row used after its Tx ended");
         MORTAR_CHECK(col >= 0 && col < column_count_, "column index out of range for " + std::string(name_));
     }
     Status Fail(int rc) {

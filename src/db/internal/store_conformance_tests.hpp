@@ -386,7 +386,31 @@ TEST_P(StoreTest, StmtOutlivingItsTxIsALogicError) {
     }
     EXPECT_THROW((void)stmt->Step(), LogicError);
     stmt.reset();
-    EXPECT_EQ(CountItems(), 0);  // the connection went back to the pool
+    EXPECT_EQ(CountItems(), 0);
+
+    // Commit() returns the connection at once, even with Stmts still in scope.
+    Config config;
+    config.pool_size = 1;
+    config.acquire_timeout = std::chrono::milliseconds(2000);
+    Result<std::unique_ptr<Database>> opened = env_->Open(config);
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    Result<Tx> tx = (*opened)->Begin(TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    Result<Stmt> insert = tx->Prepare(kInsertItem);
+    ASSERT_TRUE(insert.ok());
+    insert->Bind(1, std::string_view("x"));
+    ASSERT_TRUE(insert->Execute().ok());
+    Result<Stmt> list = tx->Prepare(kItemsOrdered);
+    ASSERT_TRUE(list.ok() && *list->Step());
+    const Row& row = list->row();
+    EXPECT_EQ(row.GetText(1), "x");
+    ASSERT_TRUE(tx->Commit().ok());
+    EXPECT_THROW((void)row.GetText(1), LogicError);
+    EXPECT_THROW(insert->Reset(), LogicError);
+    auto start = std::chrono::steady_clock::now();
+    Result<Tx> next = (*opened)->Begin(TxMode::kWrite);
+    EXPECT_TRUE(next.ok()) << next.status().message();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1000));
 }
 
 TEST_P(StoreTest, BulkWriterInsertsAndUpserts) {
@@ -503,6 +527,18 @@ TEST_P(StoreTest, BulkWriterReportsConstraintViolations) {
     Status result = added.ok() ? writer->Finish().status() : added;
     EXPECT_EQ(result.code(), Code::kUnprocessable) << result.message();
     EXPECT_EQ(tx.last_error_kind(), ErrorKind::kCheckViolation);
+}
+
+TEST_P(StoreTest, BulkSpecMistakesAreLogicErrors) {
+    Tx tx = Begin(TxMode::kWrite);
+    EXPECT_THROW((void)BulkWriter::Create(tx, BulkSpec{"items; DROP TABLE items", {"name"}, {}, {}}), LogicError);
+    EXPECT_THROW((void)BulkWriter::Create(tx, BulkSpec{"items", {}, {}, {}}), LogicError);
+    EXPECT_THROW((void)BulkWriter::Create(tx, BulkSpec{"items", {"name"}, {}, {"name"}}), LogicError);
+    EXPECT_THROW((void)BulkWriter::Create(tx, BulkSpec{"items", {"name"}, {"id"}, {}}), LogicError);
+    Result<BulkWriter> writer = BulkWriter::Create(tx, BulkSpec{"items", {"name", "qty"}, {"name"}, {"qty"}});
+    ASSERT_TRUE(writer.ok()) << writer.status().message();
+    const Param short_row[] = {std::string_view("only name")};
+    EXPECT_THROW((void)writer->Add(short_row), LogicError);
 }
 
 TEST_P(StoreTest, MigrateIsIdempotent) {
