@@ -41,12 +41,15 @@ struct HttpResponse {
 
     // The value of the first header field with this name (case-insensitive), or nullptr.
     const std::string* Header(std::string_view name) const;
-    // The body parsed as JSON. A body that does not parse is a test failure (reported
-    // with the body) and yields null.
-    json::Value Json() const;
+    // The body parsed as JSON (once; the reference lives as long as this response). A
+    // body that does not parse is a test failure (reported with the body) and yields null.
+    const json::Value& Json() const;
     // "GET /api/x -> 404 {...}": for failure messages.
     std::string Describe() const;
     std::string request_line;  // "GET /api/x", filled by HttpClient
+
+private:
+    mutable std::optional<json::Value> parsed_;
 };
 
 // Extra request header fields, sent as given.
@@ -100,12 +103,16 @@ struct ServerOptions {
     Backend backend = Backend::kSqlite;
     // Extra `serve` arguments, e.g. {"--rate-limit", "20", "--rate-window-seconds", "60"}.
     std::vector<std::string> extra_args;
+    // Run `mortar migrate` and create key A before serving (the shared servers); otherwise
+    // serve starts on an empty store, which it must migrate by itself, and both keys are
+    // created while it runs.
+    bool migrate_first = false;
 };
 
 // A running `mortar serve` on 127.0.0.1 and an ephemeral port, with its own temporary
 // data directory (and, on PostgreSQL, its own database created from MORTAR_TEST_PG_DSN).
-// Start() migrates, creates the API key of account A before serving and that of account
-// B ("other") while serving, and returns once the server printed its listening line.
+// Start() returns once the server printed its listening line and the API keys of account
+// A (the default account) and B ("other") exist.
 // Stop() sends SIGTERM, expects exit status 0 and removes the directory and database.
 // Thread safety: confined to one thread.
 class MortarServer {

@@ -113,6 +113,7 @@ ResourceSpec Contacts() {
     s.parent = Parent::kOrganization;
     s.nested_segment = "contacts";
     s.parent_fk = "organization-id";
+    s.parent_bound = {"location-id"};
     s.label = "first-name";
     s.required = "organization-id";
     s.attributes = {"organization-id", "organization-name", "first-name",     "last-name",      "name",

@@ -64,6 +64,9 @@ struct ResourceSpec {
     Parent parent = Parent::kNone;
     std::string nested_segment;  // "locations"
     std::string parent_fk;       // "organization-id"
+    // Attributes naming records of the parent (a contact's location-id): left out when a
+    // test creates the record under another parent.
+    std::vector<std::string> parent_bound;
 
     // A writable string attribute, unique per record and sortable: "name", "first-name".
     std::string label;

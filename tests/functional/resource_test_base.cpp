@@ -18,6 +18,10 @@ void BackendTest::SetUp() {
     tag_ = NewTag();
 }
 
+void BackendTest::TearDown() {
+    if (clients_ != nullptr) EXPECT_TRUE(HasStatus(clients_->anon.Get("/healthz"), 200)) << "the server stopped answering";
+}
+
 json::Value BackendTest::Create(std::string_view path, std::string_view type, JObject attributes) {
     HttpResponse r = clients_->a.Post(path, Doc(type, std::move(attributes)));
     if (r.status != 201) {
@@ -103,6 +107,10 @@ void ResourceTest::SetUp() {
                                         {{"organization-id", fx_.organization_id}, {"name", t + "-site"}});
         ASSERT_NE(fx_.location_id, 0);
     }
+}
+
+void ResourceTest::TearDown() {
+    if (clients_ != nullptr) EXPECT_TRUE(HasStatus(clients_->anon.Get("/healthz"), 200)) << "the server stopped answering";
 }
 
 std::string ResourceTest::Label(int i) const {

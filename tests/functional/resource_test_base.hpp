@@ -30,6 +30,8 @@ struct Record {
 class BackendTest : public ::testing::TestWithParam<Backend> {
 protected:
     void SetUp() override;
+    // Whatever the test sent, the server still answers /healthz.
+    void TearDown() override;
     Backend backend() const { return GetParam(); }
 
     // Creates one record through account A and returns its data object (null on failure,
@@ -52,6 +54,8 @@ using ResourceParam = std::tuple<Backend, const ResourceSpec*>;
 class ResourceTest : public ::testing::TestWithParam<ResourceParam> {
 protected:
     void SetUp() override;
+    // Whatever the test sent, the server still answers /healthz.
+    void TearDown() override;
 
     const ResourceSpec& spec() const { return *std::get<1>(GetParam()); }
     HttpClient& a() { return clients_->a; }
