@@ -302,7 +302,8 @@ Result<ColumnValue> ConvertValue(const WriteContext& wc, const Field& f, const j
         case FieldKind::kText: {
             auto s = jsonapi::ReadString(v);
             if (!s) return fail(s.status());
-            if (!*s) return ColumnValue(db::Null{});
+            // Empty values are null (API.md 2.4): "" is never stored.
+            if (!*s || (*s)->empty()) return ColumnValue(db::Null{});
             std::size_t chars = 0;
             for (unsigned char ch : **s) chars += (ch & 0xC0) != 0x80;
             if (static_cast<int>(chars) > f.max_length) {
