@@ -74,10 +74,14 @@ std::string_view TitleOf(int http_status) {
             return "Conflict";
         case 413:
             return "Payload Too Large";
+        case 414:
+            return "URI Too Long";
         case 415:
             return "Unsupported Media Type";
         case 422:
             return "Unprocessable Entity";
+        case 431:
+            return "Request Header Fields Too Large";
         case 429:
             return "Too Many Requests";
         case 500:
