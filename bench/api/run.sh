@@ -294,7 +294,7 @@ main() {
   if [ -n "$PG_DSN" ] && [ "${MORTAR_BENCH_NO_PG:-}" != "1" ]; then
     command -v psql >/dev/null 2>&1 || die "psql is missing (postgresql-client)"
     PG_DB="mortar_bench_$$"
-    psql "$PG_DSN" -qAt -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
+    psql "$PG_DSN" -qAt -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
     psql "$PG_DSN" -qAt -c "CREATE DATABASE $PG_DB" >/dev/null || die "cannot create database $PG_DB"
     start_mortar postgres --db "$(pg_conninfo "$PG_DSN" "$PG_DB")"
     BASE="http://127.0.0.1:$PORT"
