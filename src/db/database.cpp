@@ -132,8 +132,18 @@ bool IsPostgresUrl(std::string_view url) {
     while (i < url.size() && std::isspace(static_cast<unsigned char>(url[i]))) ++i;
     if (i >= url.size() || url[i] != '=') return false;
     static constexpr std::array<std::string_view, 12> kKeywords = {
-        "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "service", "sslmode",
-        "application_name", "connect_timeout", "options"};
+        "host",
+        "hostaddr",
+        "port",
+        "dbname",
+        "user",
+        "password",
+        "passfile",
+        "service",
+        "sslmode",
+        "application_name",
+        "connect_timeout",
+        "options"};
     for (std::string_view k : kKeywords) {
         if (keyword == k) return true;
     }

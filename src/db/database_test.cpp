@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // The store's shared behaviour on SQLite, plus what only SQLite does and the parts that
 // need no database at all.
-#include "db/internal/store_conformance_tests.hpp"
-
 #include <atomic>
 #include <filesystem>
+
+#include "db/internal/store_conformance_tests.hpp"
 
 namespace mortar::db {
 namespace {
@@ -112,7 +112,8 @@ TEST_F(SqliteOnlyTest, WritersSerialiseAcrossThreads) {
         Result<Tx> tx = db.Begin(TxMode::kWrite);
         ASSERT_TRUE(tx.ok());
         ASSERT_TRUE(tx->ExecScript("CREATE TABLE c (id INTEGER PRIMARY KEY, n INTEGER NOT NULL) STRICT;"
-                                   "INSERT INTO c VALUES (1, 0)").ok());
+                                   "INSERT INTO c VALUES (1, 0)")
+                        .ok());
         ASSERT_TRUE(tx->Commit().ok());
     }
     constexpr int kThreads = 8;

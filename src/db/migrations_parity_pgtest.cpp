@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // After all migrations, SQLite and PostgreSQL must have the same tables, the same columns
 // in each, and the same explicitly created indexes.
-#include <gtest/gtest.h>
-
 #include <set>
 #include <string>
 #include <utility>
+
+#include <gtest/gtest.h>
 
 #include "db/database.hpp"
 #include "db/internal/test_support.hpp"

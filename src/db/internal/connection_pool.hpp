@@ -102,8 +102,9 @@ public:
                 return Lease(this->shared_from_this(), std::move(conn).value());
             }
             if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && open_ >= capacity_) {
-                return Status::Unavailable("no free database connection (all " + std::to_string(capacity_) +
-                                           " in use)");
+                return Status::Unavailable(
+                    "no free database connection (all " + std::to_string(capacity_) + " in use)"
+                );
             }
         }
     }

@@ -58,15 +58,19 @@ void CheckBulkSpec(const BulkSpec& spec) {
     MORTAR_CHECK(IsPlainIdentifier(spec.table, true), "BulkSpec.table is not a plain identifier");
     MORTAR_CHECK(!spec.columns.empty(), "BulkSpec.columns is empty");
     for (const std::string& c : spec.columns) MORTAR_CHECK(IsPlainIdentifier(c), "BulkSpec column: " + c);
-    for (const std::string& c : spec.conflict_columns) MORTAR_CHECK(IsPlainIdentifier(c), "BulkSpec conflict column: " + c);
+    for (const std::string& c : spec.conflict_columns)
+        MORTAR_CHECK(IsPlainIdentifier(c), "BulkSpec conflict column: " + c);
     for (const std::string& c : spec.update_columns) MORTAR_CHECK(IsPlainIdentifier(c), "BulkSpec update column: " + c);
-    MORTAR_CHECK(spec.update_columns.empty() || !spec.conflict_columns.empty(),
-                 "BulkSpec.update_columns needs conflict_columns");
+    MORTAR_CHECK(
+        spec.update_columns.empty() || !spec.conflict_columns.empty(), "BulkSpec.update_columns needs conflict_columns"
+    );
     auto listed = [&](const std::string& name) {
         return std::find(spec.columns.begin(), spec.columns.end(), name) != spec.columns.end();
     };
-    for (const std::string& c : spec.conflict_columns) MORTAR_CHECK(listed(c), "BulkSpec conflict column not in columns: " + c);
-    for (const std::string& c : spec.update_columns) MORTAR_CHECK(listed(c), "BulkSpec update column not in columns: " + c);
+    for (const std::string& c : spec.conflict_columns)
+        MORTAR_CHECK(listed(c), "BulkSpec conflict column not in columns: " + c);
+    for (const std::string& c : spec.update_columns)
+        MORTAR_CHECK(listed(c), "BulkSpec update column not in columns: " + c);
 }
 
 namespace {

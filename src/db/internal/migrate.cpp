@@ -93,7 +93,8 @@ Result<int> RunMigrations(Database& db, std::span<const Migration> migrations, s
     }
     if (!applied.empty() && !migrations.empty() && *applied.rbegin() > migrations.back().version) {
         log::warn(
-            "the database has schema version {}, newer than this build's {}", *applied.rbegin(),
+            "the database has schema version {}, newer than this build's {}",
+            *applied.rbegin(),
             migrations.back().version
         );
     }

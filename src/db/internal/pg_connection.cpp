@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "db/internal/pg_connection.hpp"
 
-#include <libpq-fe.h>
-
 #include <array>
 #include <charconv>
 #include <cstdio>
+
+#include <libpq-fe.h>
 
 #include "core/log.hpp"
 #include "db/internal/placeholder_rewrite.hpp"
@@ -124,7 +124,8 @@ int64_t ParseCount(const char* text) {
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& conninfo) {
     // Entries before "dbname" are defaults the connection string may override; entries
     // after it override the string.
-    const char* const keywords[] = {"connect_timeout", "fallback_application_name", "dbname", "client_encoding", nullptr};
+    const char* const keywords[] = {
+        "connect_timeout", "fallback_application_name", "dbname", "client_encoding", nullptr};
     const char* const values[] = {"10", "mortar", conninfo.c_str(), "UTF8", nullptr};
     PGconn* conn = PQconnectdbParams(keywords, values, 1);
     if (conn == nullptr) return Status::Unavailable("cannot connect to PostgreSQL: out of memory");
@@ -137,11 +138,17 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& c
     return std::unique_ptr<PgConnection>(new PgConnection(conn));
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() {
+    PQfinish(conn_);
+}
 
-bool PgConnection::Healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+bool PgConnection::Healthy() const {
+    return PQstatus(conn_) == CONNECTION_OK;
+}
 
-bool PgConnection::Idle() const { return Healthy() && PQtransactionStatus(conn_) == PQTRANS_IDLE; }
+bool PgConnection::Idle() const {
+    return Healthy() && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
 
 Result<const PgPrepared*> PgConnection::Prepare(
     std::string_view name, std::string_view sql, bool dynamic, ErrorKind* kind

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "db/internal/pg_database.hpp"
 
-#include <libpq-fe.h>
-
 #include <chrono>
 #include <string>
+
+#include <libpq-fe.h>
 
 #include "db/internal/migrations.hpp"
 #include "db/internal/pg_connection.hpp"

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "db/internal/pg_tx.hpp"
 
-#include <libpq-fe.h>
-
 #include <charconv>
 #include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <libpq-fe.h>
 
 #include "core/log.hpp"
 #include "db/internal/impl.hpp"
@@ -53,11 +53,20 @@ void AppendCopyText(std::string& out, std::string_view text) {
     for (size_t i = 0; i < text.size(); ++i) {
         const char* escaped = nullptr;
         switch (text[i]) {
-            case '\\': escaped = "\\\\"; break;
-            case '\t': escaped = "\\t"; break;
-            case '\n': escaped = "\\n"; break;
-            case '\r': escaped = "\\r"; break;
-            default: continue;
+            case '\\':
+                escaped = "\\\\";
+                break;
+            case '\t':
+                escaped = "\\t";
+                break;
+            case '\n':
+                escaped = "\\n";
+                break;
+            case '\r':
+                escaped = "\\r";
+                break;
+            default:
+                continue;
         }
         out.append(text.substr(start, i - start));
         out.append(escaped);
@@ -84,7 +93,9 @@ void AppendCopyValue(std::string& out, const Param& value) {
     );
 }
 
-bool ParseBool(std::string_view t) { return t == "t" || t == "true" || t == "1" || t == "TRUE" || t == "T"; }
+bool ParseBool(std::string_view t) {
+    return t == "t" || t == "true" || t == "1" || t == "TRUE" || t == "T";
+}
 
 // A prepared statement on a PostgreSQL connection. Step() runs it with PQexecPrepared on
 // first call and keeps the whole result; the statement is also the Row of that result.
@@ -115,9 +126,7 @@ public:
     void Bind(int idx, const Param& value) override {
         CheckOpen();
         MORTAR_CHECK(state_ == State::kFresh, "Bind() on a statement that has run; call Reset() first");
-        MORTAR_CHECK(
-            idx >= 1 && idx <= prepared_->param_count, "bind index out of range for " + prepared_->label
-        );
+        MORTAR_CHECK(idx >= 1 && idx <= prepared_->param_count, "bind index out of range for " + prepared_->label);
         is_null_[idx - 1] = FormatParam(values_[idx - 1], value) ? 0 : 1;
     }
 
@@ -207,13 +216,7 @@ private:
         for (size_t i = 0; i < values_.size(); ++i) pointers_[i] = is_null_[i] ? nullptr : values_[i].c_str();
         PGconn* conn = session_->lease->conn();
         result_ = PQexecPrepared(
-            conn,
-            prepared_->statement_name.c_str(),
-            prepared_->param_count,
-            pointers_.data(),
-            nullptr,
-            nullptr,
-            0
+            conn, prepared_->statement_name.c_str(), prepared_->param_count, pointers_.data(), nullptr, nullptr, 0
         );
         ExecStatusType st = result_ != nullptr ? PQresultStatus(result_) : PGRES_FATAL_ERROR;
         if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
@@ -425,7 +428,9 @@ public:
         ErrorKind kind = ErrorKind::kOther;
         Status status = PgExec(session_->lease->conn(), sql.c_str(), "bulk staging for " + spec.table, &kind);
         if (!status.ok()) return session_->Fail(std::move(status), kind);
-        return std::unique_ptr<BulkWriterImpl>(std::make_unique<PgBulkWriter>(session_, std::move(spec), std::move(stage)));
+        return std::unique_ptr<BulkWriterImpl>(
+            std::make_unique<PgBulkWriter>(session_, std::move(spec), std::move(stage))
+        );
     }
 
 private:
@@ -445,6 +450,8 @@ private:
 
 }  // namespace
 
-Tx MakePgTx(std::shared_ptr<PgSession> session) { return Tx(std::make_unique<PgTx>(std::move(session))); }
+Tx MakePgTx(std::shared_ptr<PgSession> session) {
+    return Tx(std::make_unique<PgTx>(std::move(session)));
+}
 
 }  // namespace mortar::db::internal

@@ -10,9 +10,13 @@ bool IsIdentStart(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || static_cast<unsigned char>(c) >= 0x80;
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 
-bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c) || c == '$'; }
+bool IsIdentChar(char c) {
+    return IsIdentStart(c) || IsDigit(c) || c == '$';
+}
 
 // Returns the offset just past a quoted run that starts at `pos` (the opening quote),
 // where a doubled quote stands for one quote and, when `backslash_escapes`, a backslash

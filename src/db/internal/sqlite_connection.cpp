@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "db/internal/sqlite_connection.hpp"
 
-#include <sqlite3.h>
-
 #include <cctype>
+
+#include <sqlite3.h>
 
 #include "core/log.hpp"
 #include "db/internal/placeholder_rewrite.hpp"

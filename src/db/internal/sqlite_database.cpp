@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "db/internal/sqlite_database.hpp"
 
-#include <sqlite3.h>
-
 #include <chrono>
 #include <string>
+
+#include <sqlite3.h>
 
 #include "db/internal/migrations.hpp"
 #include "db/internal/sqlite_connection.hpp"
@@ -64,7 +64,8 @@ Result<std::unique_ptr<Database>> OpenSqliteDatabase(const Config& config) {
     const bool memory = IsInMemory(path);
     using Role = SqliteConnection::Role;
 
-    Result<std::unique_ptr<SqliteConnection>> first = SqliteConnection::Open(path, memory ? Role::kShared : Role::kWriter, busy_timeout);
+    Result<std::unique_ptr<SqliteConnection>> first =
+        SqliteConnection::Open(path, memory ? Role::kShared : Role::kWriter, busy_timeout);
     if (!first.ok()) return first.status();
 
     auto writer = SqlitePool::Create(1, [path, busy_timeout, memory] {

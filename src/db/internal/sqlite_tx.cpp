@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "db/internal/sqlite_tx.hpp"
 
-#include <sqlite3.h>
-
 #include <string>
 #include <utility>
+
+#include <sqlite3.h>
 
 #include "db/internal/impl.hpp"
 

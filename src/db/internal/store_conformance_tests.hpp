@@ -6,14 +6,14 @@
 //   database_test.cpp   (SQLite, label unit)
 //   database_pgtest.cpp (PostgreSQL, label pg; skipped without MORTAR_TEST_PG_DSN)
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "db/database.hpp"
 #include "db/internal/test_support.hpp"
@@ -133,7 +133,11 @@ TEST_P(StoreTest, ValuesRoundTrip) {
         for (size_t idx = 0; idx < cases.size(); ++idx) {
             const Case& c = cases[idx];
             insert.Reset();
-            insert.Bind(1, static_cast<int64_t>(idx)).Bind(2, c.i).Bind(3, c.d).Bind(4, std::string_view(c.t)).Bind(5, c.b);
+            insert.Bind(1, static_cast<int64_t>(idx))
+                .Bind(2, c.i)
+                .Bind(3, c.d)
+                .Bind(4, std::string_view(c.t))
+                .Bind(5, c.b);
             Result<int64_t> n = insert.Execute();
             ASSERT_TRUE(n.ok()) << n.status().message();
             EXPECT_EQ(*n, 1);
@@ -351,9 +355,9 @@ TEST_P(StoreTest, DialectQueryAndDynamicSql) {
 
 TEST_P(StoreTest, ExecScriptRunsSeveralStatements) {
     Tx tx = Begin(TxMode::kWrite);
-    Status status = tx.ExecScript(
-        "INSERT INTO items (name, qty) VALUES ('s1', 1); INSERT INTO items (name, qty) VALUES ('s2', 2);"
-    );
+    Status status =
+        tx.ExecScript("INSERT INTO items (name, qty) VALUES ('s1', 1); INSERT INTO items (name, qty) VALUES ('s2', 2);"
+        );
     ASSERT_TRUE(status.ok()) << status.message();
     Status bad = tx.ExecScript("INSERT INTO items (name, qty) VALUES ('s1', 1)");
     EXPECT_EQ(bad.code(), Code::kConflict);
@@ -550,14 +554,20 @@ TEST_P(StoreTest, MigrateIsIdempotent) {
     EXPECT_EQ(*second, 0);
 
     Tx tx = Begin(TxMode::kWrite);
-    Stmt versions = Prepare(tx, Query{"test.versions", "SELECT version, name, applied_at FROM schema_migrations ORDER BY version"});
+    Stmt versions =
+        Prepare(tx, Query{"test.versions", "SELECT version, name, applied_at FROM schema_migrations ORDER BY version"});
     ASSERT_TRUE(*versions.Step());
     EXPECT_EQ(versions.row().GetInt(0), 1);
     EXPECT_EQ(versions.row().GetText(1), "accounts");
     EXPECT_EQ(versions.row().GetText(2).size(), std::string_view("2024-05-02T14:03:11.000Z").size());
 
     const std::string now = "2024-05-02T14:03:11.000Z";
-    Stmt account = Prepare(tx, Query{"test.insert_account", "INSERT INTO accounts (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id"});
+    Stmt account = Prepare(
+        tx,
+        Query{
+            "test.insert_account",
+            "INSERT INTO accounts (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id"}
+    );
     account.Bind(1, std::string_view("Contoso")).Bind(2, std::string_view(now));
     ASSERT_TRUE(*account.Step());
     const int64_t account_id = account.row().GetInt(0);
@@ -565,7 +575,19 @@ TEST_P(StoreTest, MigrateIsIdempotent) {
         "test.insert_key",
         "INSERT INTO api_keys (account_id, prefix, secret_hash, name, password_access, created_at) "
         "VALUES ($1, $2, $3, $4, $5, $6)"};
-    EXPECT_EQ(Exec(tx, insert_key, {account_id, std::string_view("mk_abc"), std::string_view("h"), std::string_view("ci"), true, std::string_view(now)}), 1);
+    EXPECT_EQ(
+        Exec(
+            tx,
+            insert_key,
+            {account_id,
+             std::string_view("mk_abc"),
+             std::string_view("h"),
+             std::string_view("ci"),
+             true,
+             std::string_view(now)}
+        ),
+        1
+    );
     Stmt key = Prepare(tx, Query{"test.key", "SELECT password_access, last_used_at FROM api_keys WHERE prefix = $1"});
     key.Bind(1, std::string_view("mk_abc"));
     ASSERT_TRUE(*key.Step());
@@ -575,7 +597,13 @@ TEST_P(StoreTest, MigrateIsIdempotent) {
 
     Tx bad = Begin(TxMode::kWrite);
     Stmt orphan = Prepare(bad, insert_key);
-    orphan.BindAll(std::vector<Param>{account_id + 100, std::string_view("mk_x"), std::string_view("h"), std::string_view("n"), false, std::string_view(now)});
+    orphan.BindAll(std::vector<Param>{
+        account_id + 100,
+        std::string_view("mk_x"),
+        std::string_view("h"),
+        std::string_view("n"),
+        false,
+        std::string_view(now)});
     EXPECT_EQ(orphan.Execute().status().code(), Code::kUnprocessable);
     EXPECT_EQ(bad.last_error_kind(), ErrorKind::kForeignKeyViolation);
 }
@@ -622,7 +650,8 @@ TEST_P(StoreTest, ConcurrentWritersDoNotFail) {
                     ++failures;
                     continue;
                 }
-                Result<Stmt> bump = tx->Prepare(Query{"test.counter_bump", "UPDATE counters SET n = n + $1 WHERE id = 1"});
+                Result<Stmt> bump =
+                    tx->Prepare(Query{"test.counter_bump", "UPDATE counters SET n = n + $1 WHERE id = 1"});
                 if (!bump.ok() || !bump->Bind(1, int64_t{1}).Execute().ok() || !tx->Commit().ok()) ++failures;
             }
         });

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +9,8 @@
 #include <random>
 #include <string>
 #include <system_error>
+
+#include <unistd.h>
 
 #include "db/database.hpp"
 
@@ -36,8 +36,8 @@ public:
         std::unique_ptr<TestDatabase> t(new TestDatabase(dialect));
         static std::atomic<int> counter{0};
         std::random_device random;
-        std::string unique = std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-                             std::to_string(random() % 1000000);
+        std::string unique =
+            std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(random() % 1000000);
         if (dialect == Dialect::kSqlite) {
             std::error_code ec;
             t->dir_ = std::filesystem::temp_directory_path(ec) / ("mortar_db_test_" + unique);
