@@ -160,6 +160,17 @@ TEST_P(ContactsTest, PrimaryEmailAndImportantFilters) {
     EXPECT_EQ(List("sort=last-name,first-name"), (std::vector<int64_t>{IdOf(x), IdOf(y)}));
 }
 
+TEST_P(ContactsTest, DocumentedIncludeNamesAreAccepted) {
+    int64_t id = CreateId("/api/contacts", "contacts", {{"organization-id", org_id_}, {"first-name", "Inc"}});
+    ASSERT_NE(id, 0);
+    for (const char* include : {"location", "passwords", "attachments", "adapters_resources", "tickets",
+                                "location,passwords,attachments"}) {
+        HttpResponse one = clients_->a.Get("/api/contacts/" + S(id) + "?include=" + include);
+        EXPECT_TRUE(HasStatus(one, 200)) << include;
+        EXPECT_EQ(List(std::string("include=") + include), std::vector<int64_t>{id}) << include;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(All, ContactsTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendParamName);
 
 }  // namespace

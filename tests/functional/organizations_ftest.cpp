@@ -187,6 +187,52 @@ TEST_P(OrganizationsTest, PatchCanClearAnAttributeWithNull) {
     EXPECT_TRUE(ValueAt(e.Json(), "data.attributes.short-name").is_null()) << e.Describe();
 }
 
+TEST_P(OrganizationsTest, PrimaryAndMyGlueRangeFilters) {
+    std::vector<int64_t> ids = {IdOf(Org(tag_ + "-1")), IdOf(Org(tag_ + "-2"))};
+    ASSERT_FALSE(HasFailure());
+    EXPECT_EQ(List("filter[primary]=false"), ids);
+    EXPECT_EQ(List("filter[primary]=true"), std::vector<int64_t>{});
+    EXPECT_EQ(List("filter[range][my_glue_account_id]=2,10"), std::vector<int64_t>{});
+    EXPECT_EQ(List("filter%5Brange%5D%5Bmy-glue-account-id%5D=2%2C10"), std::vector<int64_t>{});
+}
+
+TEST_P(OrganizationsTest, PsaFiltersAnswerFromLinksAndRejectUnknownTypes) {
+    std::vector<int64_t> ids = {IdOf(Org(tag_))};
+    ASSERT_FALSE(HasFailure());
+    // API.md 4: a valid type with no matching link is an empty list, not an error;
+    // halopsa is Mortar's extra value.
+    EXPECT_EQ(List("filter[psa_id]=123&filter[psa_integration_type]=manage"), std::vector<int64_t>{});
+    EXPECT_EQ(List("filter[psa-id]=123&filter[psa-integration-type]=autotask"), std::vector<int64_t>{});
+    EXPECT_EQ(List("filter[psa_id]=123&filter[psa_integration_type]=halopsa"), std::vector<int64_t>{});
+    // "An invalid enum value gets 400 or 422."
+    HttpResponse bad = clients_->a.Get("/api/organizations?filter[psa_id]=1&filter[psa_integration_type]=nosuchpsa");
+    EXPECT_TRUE(bad.status == 400 || bad.status == 422) << bad.Describe();
+    EXPECT_TRUE(IsErrorResponse(bad, bad.status));
+}
+
+TEST_P(OrganizationsTest, DocumentedIncludeNamesAreAccepted) {
+    // API.md 2.6: every documented include name is accepted; ones not built yet return
+    // empty relationships.
+    int64_t id = IdOf(Org(tag_));
+    ASSERT_NE(id, 0);
+    for (const char* include : {"adapters_resources", "attachments", "rmm_companies",
+                                "adapters_resources,attachments,rmm_companies"}) {
+        HttpResponse list = clients_->a.Get("/api/organizations?filter[id]=" + S(id) + "&include=" + include);
+        ASSERT_TRUE(HasStatus(list, 200)) << include;
+        EXPECT_EQ(IdsOf(list.Json()), std::vector<int64_t>{id});
+        const json::Value* included = list.Json().Find("included");
+        EXPECT_TRUE(included == nullptr || included->is_array()) << list.Describe();
+        HttpResponse one = clients_->a.Get("/api/organizations/" + S(id) + "?include=" + include);
+        EXPECT_TRUE(HasStatus(one, 200)) << include;
+    }
+    // The links of an included list keep include.
+    HttpResponse paged = clients_->a.Get("/api/organizations?filter[organization_type_id]=" + S(type_id_) +
+                                         "&include=attachments&page[size]=1");
+    ASSERT_TRUE(HasStatus(paged, 200));
+    std::string self = StringAt(paged.Json(), "links.self");
+    EXPECT_EQ(NormalizedParams(self.substr(self.find('?') + 1))["include"], "attachments") << self;
+}
+
 INSTANTIATE_TEST_SUITE_P(All,
                          OrganizationsTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
