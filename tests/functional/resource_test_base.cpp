@@ -19,7 +19,9 @@ void BackendTest::SetUp() {
 }
 
 void BackendTest::TearDown() {
-    if (clients_ != nullptr) EXPECT_TRUE(HasStatus(clients_->anon.Get("/healthz"), 200)) << "the server stopped answering";
+    if (clients_ != nullptr) {
+        EXPECT_TRUE(HasStatus(clients_->anon.Get("/healthz"), 200)) << "the server stopped answering";
+    }
 }
 
 json::Value BackendTest::Create(std::string_view path, std::string_view type, JObject attributes) {
@@ -110,7 +112,9 @@ void ResourceTest::SetUp() {
 }
 
 void ResourceTest::TearDown() {
-    if (clients_ != nullptr) EXPECT_TRUE(HasStatus(clients_->anon.Get("/healthz"), 200)) << "the server stopped answering";
+    if (clients_ != nullptr) {
+        EXPECT_TRUE(HasStatus(clients_->anon.Get("/healthz"), 200)) << "the server stopped answering";
+    }
 }
 
 std::string ResourceTest::Label(int i) const {
