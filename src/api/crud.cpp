@@ -26,6 +26,7 @@ struct Compiled {
     const ResourceDef& def;
     const Field* parent_field = nullptr;  // the child's parent attribute, when nested routes exist
     std::string from;                     // "FROM <table> t <joins>"
+    std::string count_from;               // "FROM <table> t": filters only use t's columns
     std::string select;                   // "SELECT t.id, <fields> " + from
     std::string show;                     // select + " WHERE t.account_id = $1 AND t.id = $2"
     std::string exists;                   // "SELECT 1 FROM <table> WHERE account_id = $1 AND id = $2"
@@ -35,6 +36,7 @@ struct Compiled {
 
     explicit Compiled(const ResourceDef& d) : def(d) {
         from = "FROM " + def.table + " t " + def.joins;
+        count_from = "FROM " + def.table + " t";
         select = "SELECT t.id";
         for (const Field& f : def.fields) select += ", " + f.select;
         select += " " + from;
@@ -215,15 +217,14 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     auto sql = BuildListSql(def, *lq, ctx.principal.account_id, parent);
     if (!sql) return jsonapi::ErrorResponse(sql.status());
 
-    auto tx = svc.db().Begin(db::TxMode::kRead);
-    if (!tx) return jsonapi::ErrorResponse(tx.status());
-
     const std::string self_path = http::Router::NormalisePath(req.path);
     std::string cache_key;
     int64_t version = 0;
     ResponseCache* cache = svc.cache();
     if (cache) {
-        auto v = ReadDataVersion(*tx, ctx.principal.account_id);
+        // The version is read before the page, so a cached page is never older than the
+        // version it is stored under. One lone lookup: no transaction needed.
+        auto v = ReadDataVersion(svc.db(), ctx.principal.account_id);
         if (!v) return jsonapi::ErrorResponse(v.status());
         version = *v;
         cache_key = IdString(ctx.principal.account_id) + '\n' + ctx.public_base + self_path + '?' + req.query;
@@ -231,9 +232,12 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
         if (cache->Get(cache_key, version, body)) return Response::JsonApi(200, std::move(body));
     }
 
+    auto tx = svc.db().Begin(db::TxMode::kRead);
+    if (!tx) return jsonapi::ErrorResponse(tx.status());
+
     if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
 
-    auto count = tx->PrepareDynamic("SELECT count(*) " + scope.c.from + sql->where);
+    auto count = tx->PrepareDynamic("SELECT count(*) " + scope.c.count_from + sql->where);
     if (!count) return jsonapi::ErrorResponse(count.status());
     BindAll(*count, sql->params);
     auto counted = count->Step();

@@ -84,6 +84,8 @@ void ResourceDef::Finalise() {
         f.key = UnderscoreToDash(f.name);
         if (f.select.empty()) f.select = "t." + f.name;
         MORTAR_CHECK(f.kind != FieldKind::kRef || !f.ref_table.empty(), "ref field without table: " + f.name);
+        // Counting a list joins nothing, so filters may only use the table's own columns.
+        MORTAR_CHECK(!f.filter || f.select.rfind("t.", 0) == 0, "filterable field must be a column of t: " + f.name);
         MORTAR_CHECK(f.kind != FieldKind::kJson || f.column.empty() || f.normalise, "json field without normaliser");
     }
     if (parent) MORTAR_CHECK(FindField(parent->field) != nullptr, "parent field missing in " + path);

@@ -50,14 +50,18 @@ Status BumpDataVersion(db::Tx& tx, int64_t account_id) {
     return Status::Ok();
 }
 
-Result<int64_t> ReadDataVersion(db::Tx& tx, int64_t account_id) {
-    auto stmt = tx.Prepare(kReadVersion);
+Result<int64_t> ReadDataVersion(db::Database& db, int64_t account_id) {
+    auto tx = db.Begin(db::TxMode::kSingleRead);
+    if (!tx) return tx.status();
+    auto stmt = tx->Prepare(kReadVersion);
     if (!stmt) return stmt.status();
     stmt->Bind(1, account_id);
     auto step = stmt->Step();
     if (!step) return step.status();
     if (!*step) return Status::NotFound("account");
-    return stmt->row().GetInt(0);
+    const int64_t version = stmt->row().GetInt(0);
+    MORTAR_RETURN_IF_ERROR(tx->Commit());
+    return version;
 }
 
 Service::Service(db::Database& db, const Clock& clock, ServiceOptions options)

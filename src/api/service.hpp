@@ -61,8 +61,8 @@ private:
 // Marks the account's data as changed, inside the writing transaction. Every write
 // to account data must call it so cached responses are not served stale.
 Status BumpDataVersion(db::Tx& tx, int64_t account_id);
-// Reads the account's data version.
-Result<int64_t> ReadDataVersion(db::Tx& tx, int64_t account_id);
+// Reads the account's data version in a lone statement (TxMode::kSingleRead).
+Result<int64_t> ReadDataVersion(db::Database& db, int64_t account_id);
 
 // The API service: wires authentication (x-api-key), the per-account rate limit, the
 // JSON:API error boundary and the decoded query around each handler.

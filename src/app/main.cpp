@@ -90,6 +90,7 @@ struct ServeOptions {
     int64_t rate_window_seconds = 300;
     std::size_t max_body_bytes = 8 * 1024 * 1024;
     int workers = 0;
+    int io_threads = 0;
     bool no_response_cache = false;
 };
 
@@ -133,7 +134,7 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
     server_options.port = port;
     server_options.body_limit = opts.max_body_bytes;
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    server_options.io_threads = std::max(1, cores / 2);
+    server_options.io_threads = opts.io_threads > 0 ? opts.io_threads : cores;
     server_options.worker_threads = opts.workers > 0 ? opts.workers : std::max(4, cores * 2);
     server_options.error_response = [](int status, std::string_view detail) {
         return jsonapi::ErrorResponse(status, detail);
@@ -188,6 +189,8 @@ int Main(int argc, char** argv) {
         ->capture_default_str();
     serve->add_option("--workers", serve_opts.workers, "Worker threads for request handling (default: 2 per core)")
         ->envname("MORTAR_WORKERS");
+    serve->add_option("--io-threads", serve_opts.io_threads, "Threads reading and writing sockets (default: one per core)")
+        ->envname("MORTAR_IO_THREADS");
     serve->add_flag("--no-response-cache", serve_opts.no_response_cache, "Render every list page afresh")
         ->envname("MORTAR_NO_RESPONSE_CACHE");
 

@@ -33,7 +33,11 @@
 namespace mortar::db {
 
 enum class Dialect { kSqlite, kPostgres };
-enum class TxMode { kRead, kWrite };
+// kRead: a read-only transaction (one snapshot on PostgreSQL). kWrite: a read-write
+// transaction (the single writer on SQLite). kSingleRead: reads where each statement
+// may see its own snapshot; PostgreSQL runs them without BEGIN/COMMIT (autocommit),
+// which saves two round trips for a lone lookup; SQLite treats it as kRead.
+enum class TxMode { kRead, kWrite, kSingleRead };
 enum class ErrorKind {
     kNone,
     kUniqueViolation,

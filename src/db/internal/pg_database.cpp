@@ -37,6 +37,11 @@ public:
                 lease->MarkBroken();
                 continue;
             }
+            if (mode == TxMode::kSingleRead) {
+                auto session = std::make_shared<PgSession>(std::move(lease).value());
+                session->autocommit = true;
+                return MakePgTx(std::move(session));
+            }
             ErrorKind kind = ErrorKind::kNone;
             Status status = PgExec((*lease)->conn(), begin, "begin transaction", &kind);
             if (status.ok()) return MakePgTx(std::make_shared<PgSession>(std::move(lease).value()));

@@ -392,6 +392,10 @@ public:
             return Status(first.code(), "transaction rolled back after an earlier error: " + first.message());
         }
         session_->open = false;
+        if (session_->autocommit) {
+            session_->ReleaseConnection();
+            return Status::Ok();
+        }
         PGconn* conn = session_->lease->conn();
         PGresult* res = PQexec(conn, "COMMIT");
         ExecStatusType st = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;

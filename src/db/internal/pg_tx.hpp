@@ -52,6 +52,7 @@ struct PgSession {
 
     PgPool::Lease lease;  // empty once the transaction has ended
     bool open = true;
+    bool autocommit = false;  // TxMode::kSingleRead: no BEGIN was sent, so no COMMIT either
     bool aborted = false;
     Status abort_status;
     ErrorKind last_error = ErrorKind::kNone;

@@ -203,6 +203,28 @@ TEST_P(StoreTest, ReaderSeesOnlyCommittedData) {
     EXPECT_EQ(CountItems(), 1);
 }
 
+TEST_P(StoreTest, SingleReadSeesCommittedDataAndReturnsTheConnection) {
+    Tx writer = Begin(TxMode::kWrite);
+    EXPECT_EQ(Exec(writer, kInsertItem, {std::string_view("single"), int64_t{4}, Null{}}), 1);
+    ASSERT_TRUE(writer.Commit().ok());
+    // More lone reads than the pool has connections: each must give its connection back.
+    for (int i = 0; i < 40; ++i) {
+        Tx tx = Begin(TxMode::kSingleRead);
+        Stmt stmt = Prepare(tx, kItemByName);
+        stmt.Bind(1, std::string_view("single"));
+        Result<bool> row = stmt.Step();
+        ASSERT_TRUE(row.ok() && *row);
+        EXPECT_EQ(stmt.row().GetInt(1), 4);
+        ASSERT_TRUE(tx.Commit().ok());
+    }
+    // A failed statement is reported by Commit() too.
+    Tx tx = Begin(TxMode::kSingleRead);
+    Result<Stmt> bad = tx.PrepareDynamic("SELECT no_such_column FROM items");
+    EXPECT_FALSE(bad.ok());
+    tx.Rollback();
+    EXPECT_EQ(CountItems(), 1);
+}
+
 TEST_P(StoreTest, UniqueViolationIsConflict) {
     Tx tx = Begin(TxMode::kWrite);
     EXPECT_EQ(Exec(tx, kInsertItem, {std::string_view("s3cr3t-value"), int64_t{1}, Null{}}), 1);
