@@ -350,7 +350,7 @@ TEST_F(ServerTest, OversizedHeaderAnswers431) {
     Serve(Options(), Echo);
     auto client = Connect();
     ASSERT_TRUE(client);
-    ASSERT_TRUE(client->Send(Get("/", "X-Big: " + std::string(20000, 'h') + "\r\n")));
+    ASSERT_TRUE(client->Send(Get("/", "X-Big: " + std::string(70000, 'h') + "\r\n")));
     auto resp = client->Read();
     ASSERT_TRUE(resp);
     EXPECT_EQ(resp->status, 431);
