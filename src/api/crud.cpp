@@ -462,131 +462,124 @@ Result<std::string> WriteOne(
     return RenderOne(tx, scope.c, account_id, row_id);
 }
 
-Response Create(Service& svc, const Scope& scope, Request& req, Context& ctx, bool allow_array) {
-    if (Status s = jsonapi::CheckContentType(req.Header("content-type"), req.body); !s.ok()) {
-        return jsonapi::ErrorResponse(s);
-    }
-    auto body = jsonapi::ParseBody(
-        req.body, scope.c.def.path, allow_array ? jsonapi::BodyShape::kEither : jsonapi::BodyShape::kSingle
-    );
-    if (!body) return jsonapi::ErrorResponse(body.status());
-    if (body->resources.empty()) return jsonapi::ErrorResponse(Status::InvalidArgument("data must not be empty"));
+// Runs `fn` inside one write transaction that checks the parent first and, when `fn`
+// succeeds, marks the account's data as changed and commits. Any failure rolls the
+// whole transaction back, so a failing item leaves nothing written.
+template <class Fn>
+Response InWriteTransaction(Service& svc, const Scope& scope, Context& ctx, Fn fn) {
     auto tx = svc.db().Begin(db::TxMode::kWrite);
     if (!tx) return jsonapi::ErrorResponse(tx.status());
     if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    const std::string now = FormatTimestamp(svc.clock().NowMillis());
-    std::vector<std::string> rendered;
-    for (const auto& input : body->resources) {
-        auto one = WriteOne(*tx, scope, ctx.principal.account_id, input, body->is_array, std::nullopt, now);
-        if (!one) return jsonapi::ErrorResponse(one.status());
-        rendered.push_back(std::move(*one));
-    }
+    Result<Response> response = fn(*tx);
+    if (!response) return jsonapi::ErrorResponse(response.status());
     if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
     if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
-    return DataResponse(201, rendered, body->is_array);
+    return std::move(*response);
+}
+
+// Checks the media type and parses a JSON:API body of the given shape for the route.
+Result<jsonapi::ParsedBody> ParseWriteBody(const Scope& scope, const Request& req, jsonapi::BodyShape shape) {
+    MORTAR_RETURN_IF_ERROR(jsonapi::CheckContentType(req.Header("content-type"), req.body));
+    return jsonapi::ParseBody(req.body, scope.c.def.path, shape);
+}
+
+// The id of an item of a bulk body, which each item must carry.
+Result<int64_t> BulkItemId(const jsonapi::ResourceInput& input) {
+    if (!input.id) {
+        return Status::Unprocessable("each resource needs an id", "/data/" + std::to_string(input.index) + "/attributes/id");
+    }
+    return *input.id;
+}
+
+Response Create(Service& svc, const Scope& scope, Request& req, Context& ctx, bool allow_array) {
+    auto body =
+        ParseWriteBody(scope, req, allow_array ? jsonapi::BodyShape::kEither : jsonapi::BodyShape::kSingle);
+    if (!body) return jsonapi::ErrorResponse(body.status());
+    if (body->resources.empty()) return jsonapi::ErrorResponse(Status::InvalidArgument("data must not be empty"));
+    const std::string now = FormatTimestamp(svc.clock().NowMillis());
+    return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
+        std::vector<std::string> rendered;
+        for (const auto& input : body->resources) {
+            auto one = WriteOne(tx, scope, ctx.principal.account_id, input, body->is_array, std::nullopt, now);
+            if (!one) return one.status();
+            rendered.push_back(std::move(*one));
+        }
+        return DataResponse(201, rendered, body->is_array);
+    });
 }
 
 Response UpdateOne(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     const auto id = PathId(req.Param("id"));
     if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
-    if (Status s = jsonapi::CheckContentType(req.Header("content-type"), req.body); !s.ok()) {
-        return jsonapi::ErrorResponse(s);
-    }
-    auto body = jsonapi::ParseBody(req.body, scope.c.def.path, jsonapi::BodyShape::kSingle);
+    auto body = ParseWriteBody(scope, req, jsonapi::BodyShape::kSingle);
     if (!body) return jsonapi::ErrorResponse(body.status());
     const auto& input = body->resources.front();
     if (input.id && *input.id != *id) {
         return jsonapi::ErrorResponse(Status::Unprocessable("does not match the id in the URL", "/data/id"));
     }
-    auto tx = svc.db().Begin(db::TxMode::kWrite);
-    if (!tx) return jsonapi::ErrorResponse(tx.status());
-    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    auto one = WriteOne(
-        *tx, scope, ctx.principal.account_id, input, false, *id, FormatTimestamp(svc.clock().NowMillis())
-    );
-    if (!one) return jsonapi::ErrorResponse(one.status());
-    if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
-    return DataResponse(200, {*one}, false);
+    const std::string now = FormatTimestamp(svc.clock().NowMillis());
+    return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
+        auto one = WriteOne(tx, scope, ctx.principal.account_id, input, false, *id, now);
+        if (!one) return one.status();
+        return DataResponse(200, {*one}, false);
+    });
 }
 
 Response BulkUpdate(Service& svc, const Scope& scope, Request& req, Context& ctx) {
-    if (Status s = jsonapi::CheckContentType(req.Header("content-type"), req.body); !s.ok()) {
-        return jsonapi::ErrorResponse(s);
-    }
-    auto body = jsonapi::ParseBody(req.body, scope.c.def.path, jsonapi::BodyShape::kArray);
+    auto body = ParseWriteBody(scope, req, jsonapi::BodyShape::kArray);
     if (!body) return jsonapi::ErrorResponse(body.status());
-    auto tx = svc.db().Begin(db::TxMode::kWrite);
-    if (!tx) return jsonapi::ErrorResponse(tx.status());
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
-    std::vector<std::string> rendered;
-    for (const auto& input : body->resources) {
-        if (!input.id) {
-            return jsonapi::ErrorResponse(Status::Unprocessable(
-                "each resource needs an id", "/data/" + std::to_string(input.index) + "/attributes/id"
-            ));
+    return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
+        std::vector<std::string> rendered;
+        for (const auto& input : body->resources) {
+            auto id = BulkItemId(input);
+            if (!id) return id.status();
+            auto one = WriteOne(tx, scope, ctx.principal.account_id, input, true, *id, now);
+            if (!one) return one.status();
+            rendered.push_back(std::move(*one));
         }
-        auto one = WriteOne(*tx, scope, ctx.principal.account_id, input, true, input.id, now);
-        if (!one) return jsonapi::ErrorResponse(one.status());
-        rendered.push_back(std::move(*one));
-    }
-    if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
-    return DataResponse(200, rendered, true);
+        return DataResponse(200, rendered, true);
+    });
 }
 
-Status DeleteRow(db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id) {
-    auto stmt = tx.PrepareDynamic(c.delete_one);
+// Deletes one record of the scope, returning it as it was.
+Result<std::string> DeleteRecord(db::Tx& tx, const Scope& scope, int64_t account_id, int64_t id) {
+    MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, account_id, id));
+    auto before = RenderOne(tx, scope.c, account_id, id);
+    if (!before) return before.status();
+    auto stmt = tx.PrepareDynamic(scope.c.delete_one);
     if (!stmt) return stmt.status();
     stmt->Bind(1, account_id).Bind(2, id);
     auto n = stmt->Execute();
     if (!n) return n.status();
-    if (*n == 0) return NotFound(c.def, IdString(id));
-    return Status::Ok();
+    if (*n == 0) return NotFound(scope.c.def, IdString(id));
+    return before;
 }
 
 Response BulkDelete(Service& svc, const Scope& scope, Request& req, Context& ctx) {
-    if (Status s = jsonapi::CheckContentType(req.Header("content-type"), req.body); !s.ok()) {
-        return jsonapi::ErrorResponse(s);
-    }
-    auto body = jsonapi::ParseBody(req.body, scope.c.def.path, jsonapi::BodyShape::kArray);
+    auto body = ParseWriteBody(scope, req, jsonapi::BodyShape::kArray);
     if (!body) return jsonapi::ErrorResponse(body.status());
-    auto tx = svc.db().Begin(db::TxMode::kWrite);
-    if (!tx) return jsonapi::ErrorResponse(tx.status());
-    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    std::vector<std::string> rendered;
-    for (const auto& input : body->resources) {
-        if (!input.id) {
-            return jsonapi::ErrorResponse(Status::Unprocessable(
-                "each resource needs an id", "/data/" + std::to_string(input.index) + "/attributes/id"
-            ));
+    return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
+        std::vector<std::string> rendered;
+        for (const auto& input : body->resources) {
+            auto id = BulkItemId(input);
+            if (!id) return id.status();
+            auto deleted = DeleteRecord(tx, scope, ctx.principal.account_id, *id);
+            if (!deleted) return deleted.status();
+            rendered.push_back(std::move(*deleted));
         }
-        if (Status s = CheckRecord(*tx, scope, ctx.principal.account_id, *input.id); !s.ok()) {
-            return jsonapi::ErrorResponse(s);
-        }
-        auto one = RenderOne(*tx, scope.c, ctx.principal.account_id, *input.id);
-        if (!one) return jsonapi::ErrorResponse(one.status());
-        if (Status s = DeleteRow(*tx, scope.c, ctx.principal.account_id, *input.id); !s.ok()) {
-            return jsonapi::ErrorResponse(s);
-        }
-        rendered.push_back(std::move(*one));
-    }
-    if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
-    return DataResponse(200, rendered, true);
+        return DataResponse(200, rendered, true);
+    });
 }
 
 Response DeleteOne(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     const auto id = PathId(req.Param("id"));
     if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
-    auto tx = svc.db().Begin(db::TxMode::kWrite);
-    if (!tx) return jsonapi::ErrorResponse(tx.status());
-    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    if (Status s = CheckRecord(*tx, scope, ctx.principal.account_id, *id); !s.ok()) return jsonapi::ErrorResponse(s);
-    if (Status s = DeleteRow(*tx, scope.c, ctx.principal.account_id, *id); !s.ok()) return jsonapi::ErrorResponse(s);
-    if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
-    return Response::NoContent();
+    return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
+        auto deleted = DeleteRecord(tx, scope, ctx.principal.account_id, *id);
+        if (!deleted) return deleted.status();
+        return Response::NoContent();
+    });
 }
 
 // Adapts an engine function to an ApiHandler for a flat or nested scope.
