@@ -207,21 +207,24 @@ int Main(int argc, char** argv) {
     std::string prefix;
     CLI::App* create_account = admin->add_subcommand("create-account", "Create an account (tenant)");
     store.AddTo(create_account);
-    create_account->add_option("name", account, "Account name")->required();
+    create_account->add_option("name", account, "Account name")->required()->envname("MORTAR_ACCOUNT");
     CLI::App* create_key = admin->add_subcommand(
         "create-api-key", "Create an API key and print it once (creates the account when missing)"
     );
     store.AddTo(create_key);
     create_key->add_option("--account", account, "Account name (default: the default account)")
         ->envname("MORTAR_ACCOUNT");
-    create_key->add_option("--name", key_name, "A label for the key");
-    create_key->add_flag("--password-access", password_access, "Allow this key to read password secrets");
+    create_key->add_option("--name", key_name, "A label for the key")->envname("MORTAR_API_KEY_NAME");
+    create_key->add_flag("--password-access", password_access, "Allow this key to read password secrets")
+        ->envname("MORTAR_PASSWORD_ACCESS");
     CLI::App* revoke_key = admin->add_subcommand("revoke-api-key", "Revoke an API key by its prefix");
     store.AddTo(revoke_key);
-    revoke_key->add_option("prefix", prefix, "The key's prefix (the part after ITG.), or the whole key")->required();
+    revoke_key->add_option("prefix", prefix, "The key's prefix (the part after ITG.), or the whole key")
+        ->required()
+        ->envname("MORTAR_API_KEY_PREFIX");
     CLI::App* list_keys = admin->add_subcommand("list-api-keys", "List API keys (never their secrets)");
     store.AddTo(list_keys);
-    list_keys->add_option("--account", account, "Only this account's keys");
+    list_keys->add_option("--account", account, "Only this account's keys")->envname("MORTAR_ACCOUNT");
 
     CLI11_PARSE(app, argc, argv);
 
