@@ -98,7 +98,11 @@ std::string_view TruncateUtf8(std::string_view s, int n) {
 // ----------------------------------------------------------------------------------
 // Rendering
 
-void WriteResource(json::Writer& w, const Compiled& c, const db::Row& row, bool in_list) {
+// Writes one resource object; `relationships` is a rendered JSON object or "".
+void WriteResource(
+    json::Writer& w, const Compiled& c, const db::Row& row, bool in_list, std::string_view public_base,
+    std::string_view relationships = {}
+) {
     w.BeginObject();
     w.Key("id");
     w.String(IdString(row.GetInt(0)));
@@ -127,7 +131,11 @@ void WriteResource(json::Writer& w, const Compiled& c, const db::Row& row, bool 
             case FieldKind::kTimestamp: {
                 std::string_view text = row.GetText(i);
                 if (in_list && f.list_truncate > 0) text = TruncateUtf8(text, f.list_truncate);
-                w.String(text);
+                if (f.public_url) {
+                    w.String(std::string(public_base) + "/" + std::string(text));
+                } else {
+                    w.String(text);
+                }
                 break;
             }
             case FieldKind::kInt:
@@ -137,11 +145,49 @@ void WriteResource(json::Writer& w, const Compiled& c, const db::Row& row, bool 
         }
     }
     w.EndObject();
+    if (!relationships.empty()) {
+        w.Key("relationships");
+        w.Raw(relationships);
+    }
     w.EndObject();
 }
 
-// Renders the record `id` as one resource object (JSON text), or kNotFound.
-Result<std::string> RenderOne(db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id) {
+// The "relationships" object of one record, or "" when the resource has none.
+Result<std::string> RenderRelationships(db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id) {
+    if (c.def.to_many.empty()) return std::string();
+    json::Writer w;
+    w.BeginObject();
+    for (const ToMany& rel : c.def.to_many) {
+        auto stmt = tx.PrepareDynamic(rel.sql);
+        if (!stmt) return stmt.status();
+        stmt->Bind(1, account_id).Bind(2, id);
+        w.Key(rel.name);
+        w.BeginObject();
+        w.Key("data");
+        w.BeginArray();
+        while (true) {
+            auto step = stmt->Step();
+            if (!step) return step.status();
+            if (!*step) break;
+            w.BeginObject();
+            w.Key("id");
+            w.String(IdString(stmt->row().GetInt(0)));
+            w.Key("type");
+            w.String(rel.type);
+            w.EndObject();
+        }
+        w.EndArray();
+        w.EndObject();
+    }
+    w.EndObject();
+    return w.Take();
+}
+
+// Renders the record `id` as one resource object (JSON text) with its relationships,
+// or kNotFound.
+Result<std::string> RenderOne(db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id, std::string_view public_base) {
+    auto relationships = RenderRelationships(tx, c, account_id, id);
+    if (!relationships) return relationships.status();
     auto stmt = tx.PrepareDynamic(c.show);
     if (!stmt) return stmt.status();
     stmt->Bind(1, account_id).Bind(2, id);
@@ -149,7 +195,7 @@ Result<std::string> RenderOne(db::Tx& tx, const Compiled& c, int64_t account_id,
     if (!step) return step.status();
     if (!*step) return NotFound(c.def, IdString(id));
     json::Writer w;
-    WriteResource(w, c, stmt->row(), false);
+    WriteResource(w, c, stmt->row(), false, public_base, *relationships);
     return w.Take();
 }
 
@@ -266,7 +312,7 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
             auto step = list->Step();
             if (!step) return jsonapi::ErrorResponse(step.status());
             if (!*step) break;
-            WriteResource(w, scope.c, list->row(), true);
+            WriteResource(w, scope.c, list->row(), true, ctx.public_base);
         }
     }
     w.EndArray();
@@ -288,7 +334,7 @@ Response Show(Service& svc, const Scope& scope, Request& req, Context& ctx) {
             return jsonapi::ErrorResponse(s);
         }
     }
-    auto one = RenderOne(*tx, scope.c, ctx.principal.account_id, *id);
+    auto one = RenderOne(*tx, scope.c, ctx.principal.account_id, *id, ctx.public_base);
     if (!one) return jsonapi::ErrorResponse(one.status());
     return DataResponse(200, {*one}, false);
 }
@@ -442,9 +488,10 @@ Status Update(db::Tx& tx, const ResourceDef& def, const WriteContext& wc, const 
 
 // Creates or updates one resource inside `tx` and returns its rendered JSON.
 Result<std::string> WriteOne(
-    db::Tx& tx, const Scope& scope, int64_t account_id, const jsonapi::ResourceInput& input, bool in_array,
+    db::Tx& tx, const Scope& scope, const Context& ctx, const jsonapi::ResourceInput& input, bool in_array,
     std::optional<int64_t> id, const std::string& now
 ) {
+    const int64_t account_id = ctx.principal.account_id;
     const ResourceDef& def = scope.c.def;
     if (id) MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, account_id, *id));
     auto wc = Collect(tx, scope, account_id, input, in_array, id);
@@ -459,7 +506,7 @@ Result<std::string> WriteOne(
         row_id = *created;
     }
     if (def.hooks.after_write) MORTAR_RETURN_IF_ERROR(def.hooks.after_write(tx, *wc, row_id));
-    return RenderOne(tx, scope.c, account_id, row_id);
+    return RenderOne(tx, scope.c, account_id, row_id, ctx.public_base);
 }
 
 // Runs `fn` inside one write transaction that checks the parent first and, when `fn`
@@ -500,7 +547,7 @@ Response Create(Service& svc, const Scope& scope, Request& req, Context& ctx, bo
     return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
         std::vector<std::string> rendered;
         for (const auto& input : body->resources) {
-            auto one = WriteOne(tx, scope, ctx.principal.account_id, input, body->is_array, std::nullopt, now);
+            auto one = WriteOne(tx, scope, ctx, input, body->is_array, std::nullopt, now);
             if (!one) return one.status();
             rendered.push_back(std::move(*one));
         }
@@ -519,7 +566,7 @@ Response UpdateOne(Service& svc, const Scope& scope, Request& req, Context& ctx)
     }
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
     return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
-        auto one = WriteOne(tx, scope, ctx.principal.account_id, input, false, *id, now);
+        auto one = WriteOne(tx, scope, ctx, input, false, *id, now);
         if (!one) return one.status();
         return DataResponse(200, {*one}, false);
     });
@@ -534,7 +581,7 @@ Response BulkUpdate(Service& svc, const Scope& scope, Request& req, Context& ctx
         for (const auto& input : body->resources) {
             auto id = BulkItemId(input);
             if (!id) return id.status();
-            auto one = WriteOne(tx, scope, ctx.principal.account_id, input, true, *id, now);
+            auto one = WriteOne(tx, scope, ctx, input, true, *id, now);
             if (!one) return one.status();
             rendered.push_back(std::move(*one));
         }
@@ -543,9 +590,10 @@ Response BulkUpdate(Service& svc, const Scope& scope, Request& req, Context& ctx
 }
 
 // Deletes one record of the scope, returning it as it was.
-Result<std::string> DeleteRecord(db::Tx& tx, const Scope& scope, int64_t account_id, int64_t id) {
+Result<std::string> DeleteRecord(db::Tx& tx, const Scope& scope, const Context& ctx, int64_t id) {
+    const int64_t account_id = ctx.principal.account_id;
     MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, account_id, id));
-    auto before = RenderOne(tx, scope.c, account_id, id);
+    auto before = RenderOne(tx, scope.c, account_id, id, ctx.public_base);
     if (!before) return before.status();
     auto stmt = tx.PrepareDynamic(scope.c.delete_one);
     if (!stmt) return stmt.status();
@@ -564,7 +612,7 @@ Response BulkDelete(Service& svc, const Scope& scope, Request& req, Context& ctx
         for (const auto& input : body->resources) {
             auto id = BulkItemId(input);
             if (!id) return id.status();
-            auto deleted = DeleteRecord(tx, scope, ctx.principal.account_id, *id);
+            auto deleted = DeleteRecord(tx, scope, ctx, *id);
             if (!deleted) return deleted.status();
             rendered.push_back(std::move(*deleted));
         }
@@ -576,7 +624,7 @@ Response DeleteOne(Service& svc, const Scope& scope, Request& req, Context& ctx)
     const auto id = PathId(req.Param("id"));
     if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
     return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
-        auto deleted = DeleteRecord(tx, scope, ctx.principal.account_id, *id);
+        auto deleted = DeleteRecord(tx, scope, ctx, *id);
         if (!deleted) return deleted.status();
         return Response::NoContent();
     });

@@ -124,6 +124,18 @@ Status BuildFilters(Where& where, const ResourceDef& def, const jsonapi::ListQue
         return f;
     }();
     for (const jsonapi::Filter& f : lq.filters) {
+        if (f.op == jsonapi::FilterOp::kEq) {
+            const CustomFilter* custom = nullptr;
+            for (const CustomFilter& c : def.custom_filters) {
+                if (c.name == f.field) custom = &c;
+            }
+            if (custom) {
+                auto clause = custom->build(f.value, [&where](ColumnValue v) { return where.Bind(std::move(v)); });
+                if (!clause) return clause.status();
+                where.And(*clause);
+                continue;
+            }
+        }
         const Field* field = FilterField(def, f.field, kId);
         if (!field) continue;  // unknown filters are ignored (Mortar choice)
         if (f.op == jsonapi::FilterOp::kEq && field->kind == FieldKind::kTimestamp) {

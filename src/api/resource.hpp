@@ -55,6 +55,7 @@ struct Field {
     int list_truncate = 0;  // list responses cut the value to this many characters
     bool empty_string_for_null = false;
     bool hidden = false;    // read for hooks, never rendered
+    bool public_url = false;  // the value is a path rendered after the public base URL
     JsonNormaliser normalise;
     std::string key;  // kebab-case response key, set by Finalise()
 
@@ -77,6 +78,7 @@ struct Field {
     Field& TruncateInLists(int n) { list_truncate = n; return *this; }
     Field& EmptyStringForNull() { empty_string_for_null = true; return *this; }
     Field& Hidden() { hidden = true; return *this; }
+    Field& PublicUrl() { public_url = true; return *this; }
 };
 
 // What a write hook sees and may change: the column values collected from the body.
@@ -120,6 +122,25 @@ struct Hooks {
     std::function<Status(db::Tx&, const WriteContext&, int64_t id)> after_write;
 };
 
+// A to-many relationship rendered on single-resource responses:
+// "relationships": {"<name>": {"data": [{"id": "7", "type": "<type>"}]}}.
+// `sql` selects the related ids with $1 = account id and $2 = the record's id.
+struct ToMany {
+    std::string name;  // kebab-case relationship name: "configuration-interfaces"
+    std::string type;  // JSON:API type of the related records
+    std::string sql;
+};
+
+// A filter that is not a plain column comparison (filter[mac_address] on
+// configurations matches interfaces too). `build` returns the SQL condition over `t`,
+// binding values through `bind`, which returns their "$n" placeholders; a malformed
+// value is kInvalidArgument.
+struct CustomFilter {
+    std::string name;  // snake_case filter name
+    std::function<Result<std::string>(std::string_view value, const std::function<std::string(ColumnValue)>& bind)>
+        build;
+};
+
 struct ResourceDef {
     std::string path;   // snake_case plural used in URLs: "organization_types"
     std::string type;   // JSON:API type, derived: "organization-types"
@@ -130,6 +151,8 @@ struct ResourceDef {
     std::optional<Parent> parent;
     // Accepts filter[psa_id] with filter[psa_integration_type] (API.md section 4).
     bool psa_filters = false;
+    std::vector<ToMany> to_many;
+    std::vector<CustomFilter> custom_filters;
     Hooks hooks;
 
     // Derives type and keys and fills default select/column expressions.

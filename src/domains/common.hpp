@@ -39,5 +39,7 @@ api::ResourceDef MakeLocations();
 api::ResourceDef MakeContacts();
 std::vector<api::ResourceDef> MakeLookups();
 api::ResourceDef MakeModels();
+api::ResourceDef MakeConfigurations();
+api::ResourceDef MakeConfigurationInterfaces();
 
 }  // namespace mortar::domains

@@ -16,6 +16,8 @@ void RegisterAll(api::Service& service, http::Router& router) {
         all.push_back(MakeOrganizations());
         all.push_back(MakeLocations());
         all.push_back(MakeContacts());
+        all.push_back(MakeConfigurations());
+        all.push_back(MakeConfigurationInterfaces());
         for (auto& def : all) def.Finalise();
         return all;
     }();

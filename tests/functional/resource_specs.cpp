@@ -169,6 +169,53 @@ ResourceSpec Models() {
     return s;
 }
 
+ResourceSpec Configurations() {
+    ResourceSpec s;
+    s.name = "Configurations";
+    s.path = "/api/configurations";
+    s.type = "configurations";
+    s.needs = kNeedOrganization | kNeedConfigurationType | kNeedLocation;
+    s.scope = Scope::kOrganization;
+    s.parent = Parent::kOrganization;
+    s.nested_segment = "configurations";
+    s.parent_fk = "organization-id";
+    s.parent_bound = {"location-id"};
+    s.label = "name";
+    s.required = "name";
+    s.attributes = {"organization-id",  "organization-name", "organization-short-name", "resource-url",
+                    "name",             "hostname",          "primary-ip",              "mac-address",
+                    "default-gateway",  "serial-number",     "asset-tag",               "position",
+                    "installed-by",     "purchased-by",      "notes",                   "operating-system-notes",
+                    "warranty-expires-at", "installed-at",   "purchased-at",            "configuration-type-id",
+                    "configuration-type-name", "configuration-type-kind", "configuration-status-id",
+                    "configuration-status-name", "manufacturer-id", "manufacturer-name", "model-id", "model-name",
+                    "operating-system-id", "operating-system-name", "location-id", "location-name", "contact-id",
+                    "contact-name",     "archived",          "restricted",              "my-glue",
+                    "psa-integration",  "created-at",        "updated-at"};
+    s.null_when_unset = {"hostname", "default-gateway", "asset-tag", "notes", "installed-at", "model-id",
+                         "contact-id", "psa-integration"};
+    s.create = [](const Fixtures& f, const std::string& label) {
+        return JObject{{"organization-id", f.organization_id},
+                       {"name", label},
+                       {"configuration-type-id", f.configuration_type_id},
+                       {"serial-number", label + "-sn"},
+                       {"primary-ip", "192.168.10.5"},
+                       {"mac-address", "3C:52:82:10:AA:01"},
+                       {"warranty-expires-at", "2027-03-31"},
+                       {"location-id", f.location_id}};
+    };
+    s.update_attr = "notes";
+    s.update_fk = "configuration-type-id";
+    s.update_fk_target = [](const Fixtures& f) { return f.alt_configuration_type_id; };
+    s.reference = "configuration-type-id";
+    s.filters = {"id", "name", "serial-number", "configuration-type-id", "organization-id"};
+    s.read_only = {"organization-name", "configuration-type-name", "location-name", "resource-url", "my-glue",
+                   "psa-integration", "created-at", "updated-at"};
+    s.bulk_update = true;
+    s.bulk_delete = true;
+    return s;
+}
+
 }  // namespace
 
 const std::vector<ResourceSpec>& AllResourceSpecs() {
@@ -183,6 +230,7 @@ const std::vector<ResourceSpec>& AllResourceSpecs() {
         Locations(),
         Contacts(),
         Models(),
+        Configurations(),
     };
     return specs;
 }

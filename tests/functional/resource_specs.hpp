@@ -30,6 +30,8 @@ struct Fixtures {
     int64_t contact_type_id = 0;
     int64_t alt_contact_type_id = 0;
     int64_t location_id = 0;               // a location of organization_id
+    int64_t configuration_type_id = 0;     // required by configurations
+    int64_t alt_configuration_type_id = 0;
 };
 
 // What a fresh test needs created before its records.
@@ -40,6 +42,7 @@ enum Need : unsigned {
     kNeedOrganizationStatus = 1u << 3,
     kNeedContactType = 1u << 4,       // contact_type_id, alt_contact_type_id
     kNeedLocation = 1u << 5,          // location_id (implies kNeedOrganization)
+    kNeedConfigurationType = 1u << 6,  // configuration_type_id, alt_configuration_type_id
 };
 
 // How a test lists exactly its own records (other tests share the server).
@@ -95,8 +98,8 @@ struct ResourceSpec {
     bool bulk_delete = false;  // DELETE <path> with data[] (and nested, when nested)
 };
 
-// Every resource of issue 2: organizations, the lookup lists, locations, contacts,
-// manufacturers and models.
+// Every resource: organizations, the lookup lists, locations, contacts, manufacturers,
+// models and configurations.
 const std::vector<ResourceSpec>& AllResourceSpecs();
 
 }  // namespace mortar::ftest

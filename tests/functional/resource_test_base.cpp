@@ -104,6 +104,14 @@ void ResourceTest::SetUp() {
         ASSERT_NE(fx_.contact_type_id, 0);
         ASSERT_NE(fx_.alt_contact_type_id, 0);
     }
+    if (needs & kNeedConfigurationType) {
+        fx_.configuration_type_id =
+            CreateFixture(a(), "/api/configuration_types", "configuration-types", {{"name", t + "-cfgtype"}});
+        fx_.alt_configuration_type_id =
+            CreateFixture(a(), "/api/configuration_types", "configuration-types", {{"name", t + "-alt-cfgtype"}});
+        ASSERT_NE(fx_.configuration_type_id, 0);
+        ASSERT_NE(fx_.alt_configuration_type_id, 0);
+    }
     if (needs & kNeedLocation) {
         fx_.location_id = CreateFixture(a(), "/api/locations", "locations",
                                         {{"organization-id", fx_.organization_id}, {"name", t + "-site"}});
