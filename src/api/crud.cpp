@@ -486,6 +486,78 @@ Status Update(db::Tx& tx, const ResourceDef& def, const WriteContext& wc, const 
     return Status::Ok();
 }
 
+// ----------------------------------------------------------------------------------
+// Activity log
+
+constexpr db::Query kInsertActivity{
+    "activity_events.insert",
+    "INSERT INTO activity_events (account_id, occurred_at, action, resource_type, resource_id, resource_name, "
+    "organization_id, actor_key_id, changes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2, $2)"};
+
+// The attributes object of a rendered resource, or null.
+json::Value AttributesOf(const std::string* rendered) {
+    if (!rendered) return nullptr;
+    auto doc = json::Parse(*rendered);
+    if (!doc) return nullptr;
+    const json::Value* attrs = doc->Find("attributes");
+    return attrs ? *attrs : json::Value(nullptr);
+}
+
+// Records one write: the writable, non-secret attributes that changed, as
+// {"attr": {"from": before, "to": after}}. `before` is null on create, `after` on delete.
+Status RecordActivity(
+    db::Tx& tx, const Compiled& c, const Context& ctx, std::string_view action, int64_t id, const std::string* before,
+    const std::string* after, const std::string& now
+) {
+    if (!c.def.audited) return Status::Ok();
+    const json::Value from = AttributesOf(before);
+    const json::Value to = AttributesOf(after);
+    static const json::Value kNull;
+    auto member = [](const json::Value& attrs, const std::string& key) -> const json::Value& {
+        const json::Value* v = attrs.is_object() ? attrs.Find(key) : nullptr;
+        return v ? *v : kNull;
+    };
+    json::Writer w;
+    w.BeginObject();
+    for (const Field& f : c.def.fields) {
+        if (f.column.empty() || f.hidden || f.secret) continue;
+        const json::Value& a = member(from, f.key);
+        const json::Value& b = member(to, f.key);
+        if (a.Dump() == b.Dump()) continue;
+        w.Key(f.key);
+        w.BeginObject();
+        w.Key("from");
+        w.WriteValue(a);
+        w.Key("to");
+        w.WriteValue(b);
+        w.EndObject();
+    }
+    w.EndObject();
+    const json::Value& current = to.is_object() ? to : from;
+    const json::Value& name = member(current, "name");
+    std::optional<int64_t> organization_id;
+    if (c.def.table == "organizations") {
+        organization_id = id;
+    } else if (const json::Value& org = member(current, "organization-id"); org.is_int()) {
+        organization_id = org.as_int();
+    }
+    auto stmt = tx.Prepare(kInsertActivity);
+    if (!stmt) return stmt.status();
+    const std::string changes = w.Take();
+    stmt->Bind(1, ctx.principal.account_id)
+        .Bind(2, std::string_view(now))
+        .Bind(3, action)
+        .Bind(4, std::string_view(c.def.type))
+        .Bind(5, id)
+        .Bind(6, name.is_string() ? db::Param(std::string_view(name.as_string())) : db::Param(db::Null{}))
+        .Bind(7, organization_id ? db::Param(*organization_id) : db::Param(db::Null{}))
+        .Bind(8, ctx.principal.key_id > 0 ? db::Param(ctx.principal.key_id) : db::Param(db::Null{}))
+        .Bind(9, std::string_view(changes));
+    auto n = stmt->Execute();
+    if (!n) return n.status();
+    return Status::Ok();
+}
+
 // Creates or updates one resource inside `tx` and returns its rendered JSON.
 Result<std::string> WriteOne(
     db::Tx& tx, const Scope& scope, const Context& ctx, const jsonapi::ResourceInput& input, bool in_array,
@@ -493,7 +565,15 @@ Result<std::string> WriteOne(
 ) {
     const int64_t account_id = ctx.principal.account_id;
     const ResourceDef& def = scope.c.def;
-    if (id) MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, account_id, *id));
+    std::optional<std::string> before;
+    if (id) {
+        MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, account_id, *id));
+        if (def.audited) {
+            auto rendered = RenderOne(tx, scope.c, account_id, *id, ctx.public_base);
+            if (!rendered) return rendered.status();
+            before = std::move(*rendered);
+        }
+    }
     auto wc = Collect(tx, scope, account_id, input, in_array, id);
     if (!wc) return wc.status();
     int64_t row_id = 0;
@@ -506,7 +586,12 @@ Result<std::string> WriteOne(
         row_id = *created;
     }
     if (def.hooks.after_write) MORTAR_RETURN_IF_ERROR(def.hooks.after_write(tx, *wc, row_id));
-    return RenderOne(tx, scope.c, account_id, row_id, ctx.public_base);
+    auto after = RenderOne(tx, scope.c, account_id, row_id, ctx.public_base);
+    if (!after) return after;
+    MORTAR_RETURN_IF_ERROR(RecordActivity(
+        tx, scope.c, ctx, id ? "update" : "create", row_id, before ? &*before : nullptr, &*after, now
+    ));
+    return after;
 }
 
 // Runs `fn` inside one write transaction that checks the parent first and, when `fn`
@@ -590,7 +675,9 @@ Response BulkUpdate(Service& svc, const Scope& scope, Request& req, Context& ctx
 }
 
 // Deletes one record of the scope, returning it as it was.
-Result<std::string> DeleteRecord(db::Tx& tx, const Scope& scope, const Context& ctx, int64_t id) {
+Result<std::string> DeleteRecord(
+    db::Tx& tx, const Scope& scope, const Context& ctx, int64_t id, const std::string& now
+) {
     const int64_t account_id = ctx.principal.account_id;
     MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, account_id, id));
     auto before = RenderOne(tx, scope.c, account_id, id, ctx.public_base);
@@ -601,18 +688,20 @@ Result<std::string> DeleteRecord(db::Tx& tx, const Scope& scope, const Context& 
     auto n = stmt->Execute();
     if (!n) return n.status();
     if (*n == 0) return NotFound(scope.c.def, IdString(id));
+    MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "delete", id, &*before, nullptr, now));
     return before;
 }
 
 Response BulkDelete(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     auto body = ParseWriteBody(scope, req, jsonapi::BodyShape::kArray);
     if (!body) return jsonapi::ErrorResponse(body.status());
+    const std::string now = FormatTimestamp(svc.clock().NowMillis());
     return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
         std::vector<std::string> rendered;
         for (const auto& input : body->resources) {
             auto id = BulkItemId(input);
             if (!id) return id.status();
-            auto deleted = DeleteRecord(tx, scope, ctx, *id);
+            auto deleted = DeleteRecord(tx, scope, ctx, *id, now);
             if (!deleted) return deleted.status();
             rendered.push_back(std::move(*deleted));
         }
@@ -623,8 +712,9 @@ Response BulkDelete(Service& svc, const Scope& scope, Request& req, Context& ctx
 Response DeleteOne(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     const auto id = PathId(req.Param("id"));
     if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
+    const std::string now = FormatTimestamp(svc.clock().NowMillis());
     return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
-        auto deleted = DeleteRecord(tx, scope, ctx, *id);
+        auto deleted = DeleteRecord(tx, scope, ctx, *id, now);
         if (!deleted) return deleted.status();
         return Response::NoContent();
     });

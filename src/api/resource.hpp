@@ -56,6 +56,7 @@ struct Field {
     bool empty_string_for_null = false;
     bool hidden = false;    // read for hooks, never rendered
     bool public_url = false;  // the value is a path rendered after the public base URL
+    bool secret = false;      // never written to the activity log
     JsonNormaliser normalise;
     std::string key;  // kebab-case response key, set by Finalise()
 
@@ -79,6 +80,7 @@ struct Field {
     Field& EmptyStringForNull() { empty_string_for_null = true; return *this; }
     Field& Hidden() { hidden = true; return *this; }
     Field& PublicUrl() { public_url = true; return *this; }
+    Field& Secret() { secret = true; return *this; }
 };
 
 // What a write hook sees and may change: the column values collected from the body.
@@ -153,6 +155,8 @@ struct ResourceDef {
     bool psa_filters = false;
     std::vector<ToMany> to_many;
     std::vector<CustomFilter> custom_filters;
+    // Writes are recorded in the activity log (activity_events).
+    bool audited = true;
     Hooks hooks;
 
     // Derives type and keys and fills default select/column expressions.

@@ -41,5 +41,6 @@ std::vector<api::ResourceDef> MakeLookups();
 api::ResourceDef MakeModels();
 api::ResourceDef MakeConfigurations();
 api::ResourceDef MakeConfigurationInterfaces();
+api::ResourceDef MakeActivityEvents();
 
 }  // namespace mortar::domains

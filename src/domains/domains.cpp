@@ -18,6 +18,7 @@ void RegisterAll(api::Service& service, http::Router& router) {
         all.push_back(MakeContacts());
         all.push_back(MakeConfigurations());
         all.push_back(MakeConfigurationInterfaces());
+        all.push_back(MakeActivityEvents());
         for (auto& def : all) def.Finalise();
         return all;
     }();
