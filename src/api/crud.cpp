@@ -2,6 +2,7 @@
 #include "api/crud.hpp"
 
 #include "api/list_sql.hpp"
+#include "api/search.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -408,12 +409,13 @@ bool IsBlank(const ColumnValue& v) {
 
 // Validates the body of one resource and collects its column values.
 Result<WriteContext> Collect(
-    db::Tx& tx, const Scope& scope, int64_t account_id, const jsonapi::ResourceInput& input, bool in_array,
-    std::optional<int64_t> id
+    db::Tx& tx, const Scope& scope, int64_t account_id, int64_t actor_key_id, const jsonapi::ResourceInput& input,
+    bool in_array, std::optional<int64_t> id
 ) {
     const ResourceDef& def = scope.c.def;
     WriteContext wc;
     wc.account_id = account_id;
+    wc.actor_key_id = actor_key_id;
     wc.id = id;
     wc.create = !id.has_value();
     wc.input = &input;
@@ -486,6 +488,26 @@ Status Update(db::Tx& tx, const ResourceDef& def, const WriteContext& wc, const 
     return Status::Ok();
 }
 
+// The organization a record belongs to (itself for an organization), from its attributes.
+std::optional<int64_t> OrganizationOfRecord(const Compiled& c, int64_t id, const json::Value& attrs) {
+    if (c.def.table == "organizations") return id;
+    const json::Value* org = attrs.is_object() ? attrs.Find("organization-id") : nullptr;
+    if (org && org->is_int()) return org->as_int();
+    return std::nullopt;
+}
+
+// Keeps the record's search entry in step with its title.
+Status IndexForSearch(
+    db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id, const json::Value& attrs, const std::string& now
+) {
+    if (c.def.search_title.empty()) return Status::Ok();
+    const json::Value* title = attrs.is_object() ? attrs.Find(c.def.search_title) : nullptr;
+    if (!title || !title->is_string() || title->as_string().empty()) {
+        return UnindexRecord(tx, account_id, c.def.type, id);
+    }
+    return IndexRecord(tx, account_id, c.def.type, id, OrganizationOfRecord(c, id, attrs), title->as_string(), now);
+}
+
 // ----------------------------------------------------------------------------------
 // Activity log
 
@@ -504,14 +526,12 @@ json::Value AttributesOf(const std::string* rendered) {
 }
 
 // Records one write: the writable, non-secret attributes that changed, as
-// {"attr": {"from": before, "to": after}}. `before` is null on create, `after` on delete.
+// {"attr": {"from": before, "to": after}}. `from` is null on create, `to` on delete.
 Status RecordActivity(
-    db::Tx& tx, const Compiled& c, const Context& ctx, std::string_view action, int64_t id, const std::string* before,
-    const std::string* after, const std::string& now
+    db::Tx& tx, const Compiled& c, const Context& ctx, std::string_view action, int64_t id, const json::Value& from,
+    const json::Value& to, const std::string& now
 ) {
     if (!c.def.audited) return Status::Ok();
-    const json::Value from = AttributesOf(before);
-    const json::Value to = AttributesOf(after);
     static const json::Value kNull;
     auto member = [](const json::Value& attrs, const std::string& key) -> const json::Value& {
         const json::Value* v = attrs.is_object() ? attrs.Find(key) : nullptr;
@@ -535,12 +555,7 @@ Status RecordActivity(
     w.EndObject();
     const json::Value& current = to.is_object() ? to : from;
     const json::Value& name = member(current, "name");
-    std::optional<int64_t> organization_id;
-    if (c.def.table == "organizations") {
-        organization_id = id;
-    } else if (const json::Value& org = member(current, "organization-id"); org.is_int()) {
-        organization_id = org.as_int();
-    }
+    const std::optional<int64_t> organization_id = OrganizationOfRecord(c, id, current);
     auto stmt = tx.Prepare(kInsertActivity);
     if (!stmt) return stmt.status();
     const std::string changes = w.Take();
@@ -561,7 +576,7 @@ Status RecordActivity(
 // Creates or updates one resource inside `tx` and returns its rendered JSON.
 Result<std::string> WriteOne(
     db::Tx& tx, const Scope& scope, const Context& ctx, const jsonapi::ResourceInput& input, bool in_array,
-    std::optional<int64_t> id, const std::string& now
+    std::optional<int64_t> id, const std::string& now, const Action* action = nullptr
 ) {
     const int64_t account_id = ctx.principal.account_id;
     const ResourceDef& def = scope.c.def;
@@ -574,8 +589,9 @@ Result<std::string> WriteOne(
             before = std::move(*rendered);
         }
     }
-    auto wc = Collect(tx, scope, account_id, input, in_array, id);
+    auto wc = Collect(tx, scope, account_id, ctx.principal.key_id, input, in_array, id);
     if (!wc) return wc.status();
+    if (action) MORTAR_RETURN_IF_ERROR(action->apply(tx, *wc));
     int64_t row_id = 0;
     if (id) {
         MORTAR_RETURN_IF_ERROR(Update(tx, def, *wc, now));
@@ -588,9 +604,12 @@ Result<std::string> WriteOne(
     if (def.hooks.after_write) MORTAR_RETURN_IF_ERROR(def.hooks.after_write(tx, *wc, row_id));
     auto after = RenderOne(tx, scope.c, account_id, row_id, ctx.public_base);
     if (!after) return after;
+    const json::Value after_attrs = AttributesOf(&*after);
     MORTAR_RETURN_IF_ERROR(RecordActivity(
-        tx, scope.c, ctx, id ? "update" : "create", row_id, before ? &*before : nullptr, &*after, now
+        tx, scope.c, ctx, id ? "update" : "create", row_id, AttributesOf(before ? &*before : nullptr), after_attrs,
+        now
     ));
+    MORTAR_RETURN_IF_ERROR(IndexForSearch(tx, scope.c, account_id, row_id, after_attrs, now));
     return after;
 }
 
@@ -688,7 +707,10 @@ Result<std::string> DeleteRecord(
     auto n = stmt->Execute();
     if (!n) return n.status();
     if (*n == 0) return NotFound(scope.c.def, IdString(id));
-    MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "delete", id, &*before, nullptr, now));
+    MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "delete", id, AttributesOf(&*before), nullptr, now));
+    if (!scope.c.def.search_title.empty()) {
+        MORTAR_RETURN_IF_ERROR(UnindexRecord(tx, account_id, scope.c.def.type, id));
+    }
     return before;
 }
 
@@ -717,6 +739,19 @@ Response DeleteOne(Service& svc, const Scope& scope, Request& req, Context& ctx)
         auto deleted = DeleteRecord(tx, scope, ctx, *id, now);
         if (!deleted) return deleted.status();
         return Response::NoContent();
+    });
+}
+
+// PATCH .../{id}/<action>: the action's change as an update without body attributes.
+Response RunAction(Service& svc, const Scope& scope, Request& req, Context& ctx, const Action& action) {
+    const auto id = PathId(req.Param("id"));
+    if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
+    const std::string now = FormatTimestamp(svc.clock().NowMillis());
+    const jsonapi::ResourceInput empty;
+    return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
+        auto one = WriteOne(tx, scope, ctx, empty, false, *id, now, &action);
+        if (!one) return one.status();
+        return DataResponse(200, {*one}, false);
     });
 }
 
@@ -771,6 +806,14 @@ void RegisterResource(Service& svc, http::Router& router, const ResourceDef& def
             svc.Add(router, M::kDelete, base, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) {
                         return BulkDelete(svc, s, r, x);
                     }));
+        }
+        if (routes & kUpdate) {
+            for (const Action& action : def.actions) {
+                svc.Add(router, M::kPatch, one + "/" + action.name,
+                        Bind(c, nested, [&svc, &action](auto& s, auto& r, auto& x) {
+                            return RunAction(svc, s, r, x, action);
+                        }));
+            }
         }
         if (routes & kDeleteOne) {
             svc.Add(router, M::kDelete, one, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) {

@@ -86,6 +86,7 @@ struct Field {
 // What a write hook sees and may change: the column values collected from the body.
 struct WriteContext {
     int64_t account_id = 0;
+    int64_t actor_key_id = 0;   // the API key making the change (0: none)
     std::optional<int64_t> id;  // set on update
     bool create = false;
     const jsonapi::ResourceInput* input = nullptr;
@@ -124,6 +125,14 @@ struct Hooks {
     std::function<Status(db::Tx&, const WriteContext&, int64_t id)> after_write;
 };
 
+// A state change with a route of its own: PATCH /api/<path>/{id}/<name> (and under the
+// parent) runs `apply` on an update that carries no attributes from the body, so the
+// change is validated, logged and rendered like any other update ("publish").
+struct Action {
+    std::string name;
+    std::function<Status(db::Tx&, WriteContext&)> apply;
+};
+
 // A to-many relationship rendered on single-resource responses:
 // "relationships": {"<name>": {"data": [{"id": "7", "type": "<type>"}]}}.
 // `sql` selects the related ids with $1 = account id and $2 = the record's id.
@@ -157,6 +166,10 @@ struct ResourceDef {
     std::vector<CustomFilter> custom_filters;
     // Writes are recorded in the activity log (activity_events).
     bool audited = true;
+    // The kebab-case attribute searched by /api/search_results ("name"); empty: the
+    // resource is not searchable. Never a secret.
+    std::string search_title;
+    std::vector<Action> actions;
     Hooks hooks;
 
     // Derives type and keys and fills default select/column expressions.

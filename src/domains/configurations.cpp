@@ -209,6 +209,7 @@ api::ResourceDef MakeConfigurations() {
     AddTimestamps(def.fields);
     def.routes = kFlatRecordRoutes;
     def.psa_filters = true;
+    def.search_title = "name";
     def.custom_filters.push_back(MacFilter());
     def.to_many.push_back(api::ToMany{
         .name = "configuration-interfaces",

@@ -212,6 +212,7 @@ api::ResourceDef MakeContacts() {
     AddTimestamps(def.fields);
     def.routes = kFlatRecordRoutes;
     def.psa_filters = true;
+    def.search_title = "name";
     def.hooks.before_write = BeforeWrite;
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = kNestedRecordRoutes};

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "api/crud.hpp"
+#include "api/search.hpp"
 #include "domains/common.hpp"
 
 namespace mortar::domains {
@@ -23,6 +24,7 @@ void RegisterAll(api::Service& service, http::Router& router) {
         return all;
     }();
     for (const auto& def : defs) api::RegisterResource(service, router, def);
+    api::RegisterSearch(service, router);
 }
 
 }  // namespace mortar::domains

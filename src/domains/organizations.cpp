@@ -136,6 +136,7 @@ api::ResourceDef MakeOrganizations() {
     AddTimestamps(def.fields);
     def.routes = kFlatRecordRoutes;
     def.psa_filters = true;
+    def.search_title = "name";
     def.hooks.before_write = DeriveAncestors;
     def.hooks.after_write = UpdateDescendants;
     return def;
