@@ -576,7 +576,8 @@ Status RecordActivity(
 // Creates or updates one resource inside `tx` and returns its rendered JSON.
 Result<std::string> WriteOne(
     db::Tx& tx, const Scope& scope, const Context& ctx, const jsonapi::ResourceInput& input, bool in_array,
-    std::optional<int64_t> id, const std::string& now, const Action* action = nullptr
+    std::optional<int64_t> id, const std::string& now, const Action* action = nullptr,
+    const std::vector<std::pair<std::string, std::string>>& action_params = {}
 ) {
     const int64_t account_id = ctx.principal.account_id;
     const ResourceDef& def = scope.c.def;
@@ -591,7 +592,10 @@ Result<std::string> WriteOne(
     }
     auto wc = Collect(tx, scope, account_id, ctx.principal.key_id, input, in_array, id);
     if (!wc) return wc.status();
-    if (action) MORTAR_RETURN_IF_ERROR(action->apply(tx, *wc));
+    if (action) {
+        wc->path_params = action_params;
+        MORTAR_RETURN_IF_ERROR(action->apply(tx, *wc));
+    }
     int64_t row_id = 0;
     if (id) {
         MORTAR_RETURN_IF_ERROR(Update(tx, def, *wc, now));
@@ -749,7 +753,7 @@ Response RunAction(Service& svc, const Scope& scope, Request& req, Context& ctx,
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
     const jsonapi::ResourceInput empty;
     return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
-        auto one = WriteOne(tx, scope, ctx, empty, false, *id, now, &action);
+        auto one = WriteOne(tx, scope, ctx, empty, false, *id, now, &action, req.params);
         if (!one) return one.status();
         return DataResponse(200, {*one}, false);
     });

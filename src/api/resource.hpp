@@ -92,10 +92,18 @@ struct WriteContext {
     const jsonapi::ResourceInput* input = nullptr;
     bool in_array = false;
     std::vector<std::pair<std::string, ColumnValue>> values;  // column -> value
+    // The route's path parameters for actions ("item_id"), else empty.
+    std::vector<std::pair<std::string, std::string>> path_params;
 
     const ColumnValue* Get(std::string_view column) const;
     void Set(std::string column, ColumnValue value);
     std::string Pointer(std::string_view attr) const { return input->Pointer(attr, in_array); }
+    std::string_view PathParam(std::string_view name) const {
+        for (const auto& [k, v] : path_params) {
+            if (k == name) return v;
+        }
+        return {};
+    }
 };
 
 // Routes a resource offers; flat routes live at /api/<path>, nested ones under the parent.
@@ -127,7 +135,8 @@ struct Hooks {
 
 // A state change with a route of its own: PATCH /api/<path>/{id}/<name> (and under the
 // parent) runs `apply` on an update that carries no attributes from the body, so the
-// change is validated, logged and rendered like any other update ("publish").
+// change is validated, logged and rendered like any other update ("publish"). The name
+// may hold captures ("items/{item_id}/complete"), read with WriteContext::PathParam.
 struct Action {
     std::string name;
     std::function<Status(db::Tx&, WriteContext&)> apply;

@@ -42,5 +42,7 @@ api::ResourceDef MakeModels();
 api::ResourceDef MakeConfigurations();
 api::ResourceDef MakeConfigurationInterfaces();
 api::ResourceDef MakeActivityEvents();
+api::ResourceDef MakeChecklistTemplates();
+api::ResourceDef MakeChecklists();
 
 }  // namespace mortar::domains

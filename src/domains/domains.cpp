@@ -20,6 +20,8 @@ void RegisterAll(api::Service& service, http::Router& router) {
         all.push_back(MakeConfigurations());
         all.push_back(MakeConfigurationInterfaces());
         all.push_back(MakeActivityEvents());
+        all.push_back(MakeChecklistTemplates());
+        all.push_back(MakeChecklists());
         for (auto& def : all) def.Finalise();
         return all;
     }();
