@@ -3,6 +3,7 @@
 
 #include "api/list_sql.hpp"
 #include "api/search.hpp"
+#include "vault/vault.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -102,7 +103,7 @@ std::string_view TruncateUtf8(std::string_view s, int n) {
 // Writes one resource object; `relationships` is a rendered JSON object or "".
 void WriteResource(
     json::Writer& w, const Compiled& c, const db::Row& row, bool in_list, std::string_view public_base,
-    std::string_view relationships = {}
+    std::string_view relationships = {}, const std::vector<std::pair<std::string, std::optional<std::string>>>* extra = nullptr
 ) {
     w.BeginObject();
     w.Key("id");
@@ -145,6 +146,12 @@ void WriteResource(
             case FieldKind::kJson: w.Raw(row.GetText(i)); break;
         }
     }
+    if (extra) {
+        for (const auto& [key, value] : *extra) {
+            w.Key(key);
+            value ? w.String(*value) : w.Null();
+        }
+    }
     w.EndObject();
     if (!relationships.empty()) {
         w.Key("relationships");
@@ -184,11 +191,48 @@ Result<std::string> RenderRelationships(db::Tx& tx, const Compiled& c, int64_t a
     return w.Take();
 }
 
+// The revealable secrets of record `id`, opened by the vault.
+Result<std::vector<std::pair<std::string, std::optional<std::string>>>> OpenSecrets(
+    db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id, const vault::Vault& vault
+) {
+    std::vector<std::pair<std::string, std::optional<std::string>>> out;
+    for (const SecretField& secret : c.def.secrets) {
+        if (!secret.revealable) continue;
+        auto stmt = tx.PrepareDynamic(
+            "SELECT " + secret.column + " FROM " + c.def.table + " WHERE account_id = $1 AND id = $2"
+        );
+        if (!stmt) return stmt.status();
+        stmt->Bind(1, account_id).Bind(2, id);
+        auto step = stmt->Step();
+        if (!step) return step.status();
+        if (!*step) return NotFound(c.def, IdString(id));
+        if (stmt->row().IsNull(0)) {
+            out.emplace_back(secret.key, std::nullopt);
+            continue;
+        }
+        auto plain = vault.Open(
+            stmt->row().GetText(0), vault::SecretContext(c.def.table, account_id, id, secret.column)
+        );
+        if (!plain) return plain.status();
+        out.emplace_back(secret.key, std::move(*plain));
+    }
+    return out;
+}
+
 // Renders the record `id` as one resource object (JSON text) with its relationships,
-// or kNotFound.
-Result<std::string> RenderOne(db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id, std::string_view public_base) {
+// or kNotFound. With `reveal`, its revealable secrets are opened and included.
+Result<std::string> RenderOne(
+    db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id, std::string_view public_base,
+    const vault::Vault* reveal = nullptr
+) {
     auto relationships = RenderRelationships(tx, c, account_id, id);
     if (!relationships) return relationships.status();
+    std::optional<std::vector<std::pair<std::string, std::optional<std::string>>>> secrets;
+    if (reveal) {
+        auto opened = OpenSecrets(tx, c, account_id, id, *reveal);
+        if (!opened) return opened.status();
+        secrets = std::move(*opened);
+    }
     auto stmt = tx.PrepareDynamic(c.show);
     if (!stmt) return stmt.status();
     stmt->Bind(1, account_id).Bind(2, id);
@@ -196,7 +240,7 @@ Result<std::string> RenderOne(db::Tx& tx, const Compiled& c, int64_t account_id,
     if (!step) return step.status();
     if (!*step) return NotFound(c.def, IdString(id));
     json::Writer w;
-    WriteResource(w, c, stmt->row(), false, public_base, *relationships);
+    WriteResource(w, c, stmt->row(), false, public_base, *relationships, secrets ? &*secrets : nullptr);
     return w.Take();
 }
 
@@ -324,9 +368,15 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     return Response::JsonApi(200, std::move(body));
 }
 
+Response ShowRevealed(Service& svc, const Scope& scope, Context& ctx, int64_t id, const vault::Vault& vault);
+Result<const vault::Vault*> RevealWith(const Compiled& c, const Context& ctx, bool default_on);
+
 Response Show(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     const auto id = PathId(req.Param("id"));
     if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
+    auto reveal = RevealWith(scope.c, ctx, true);
+    if (!reveal) return jsonapi::ErrorResponse(reveal.status());
+    if (*reveal) return ShowRevealed(svc, scope, ctx, *id, **reveal);
     auto tx = svc.db().Begin(db::TxMode::kRead);
     if (!tx) return jsonapi::ErrorResponse(tx.status());
     if (scope.parent_id) {
@@ -445,6 +495,22 @@ Result<WriteContext> Collect(
         }
         wc.Set(f.column, std::move(*value));
     }
+    for (const SecretField& secret : def.secrets) {
+        const json::Value* v = input.Attr(secret.name);
+        if (!v) {
+            if (wc.create && secret.required) return Status::Unprocessable("can't be blank", wc.Pointer(secret.name));
+            continue;
+        }
+        auto text = jsonapi::ReadString(*v);
+        if (!text) return Status::Unprocessable(text.status().message(), wc.Pointer(secret.name));
+        if (secret.required && (!*text || (*text)->empty())) {
+            return Status::Unprocessable("can't be blank", wc.Pointer(secret.name));
+        }
+        if (*text && (*text)->size() > 10000) {
+            return Status::Unprocessable("is too long (maximum is 10000 characters)", wc.Pointer(secret.name));
+        }
+        wc.secrets.emplace_back(&secret, std::move(*text));
+    }
     if (def.hooks.before_write) MORTAR_RETURN_IF_ERROR(def.hooks.before_write(tx, wc));
     return wc;
 }
@@ -485,6 +551,60 @@ Status Update(db::Tx& tx, const ResourceDef& def, const WriteContext& wc, const 
     auto n = stmt->Execute();
     if (!n) return n.status();
     if (*n == 0) return NotFound(def, IdString(*wc.id));
+    return Status::Ok();
+}
+
+// ----------------------------------------------------------------------------------
+// Secrets
+
+// Whether a response reveals the resource's secrets (API.md 2.6): `show_password`
+// true/false, else `default_on` (GET one: true; POST and PATCH: false). A key without
+// password access never sees them: asked for explicitly, that is 403. Returns the vault
+// to open them with, or null.
+Result<const vault::Vault*> RevealWith(const Compiled& c, const Context& ctx, bool default_on) {
+    bool revealable = false;
+    for (const SecretField& secret : c.def.secrets) revealable = revealable || secret.revealable;
+    if (!revealable) return static_cast<const vault::Vault*>(nullptr);
+    bool wanted = default_on;
+    bool explicit_request = false;
+    for (const auto& [key, value] : ctx.query) {
+        if (DashToUnderscore(key) != "show_password") continue;
+        auto parsed = jsonapi::ReadBool(json::Value(value));
+        if (!parsed || !*parsed) return Status::InvalidArgument("show_password must be true or false");
+        wanted = **parsed;
+        explicit_request = wanted;
+    }
+    if (!wanted) return static_cast<const vault::Vault*>(nullptr);
+    if (!ctx.principal.password_access) {
+        if (explicit_request) return Status::PermissionDenied("this API key has no password access");
+        return static_cast<const vault::Vault*>(nullptr);
+    }
+    if (!ctx.vault) return Status::Unavailable("the vault is not configured");
+    return ctx.vault;
+}
+
+// Seals the secrets a write carried into their columns, bound to the row.
+Status StoreSecrets(
+    db::Tx& tx, const Compiled& c, const Context& ctx, const WriteContext& wc, int64_t id, const std::string& now
+) {
+    for (const auto& [secret, value] : wc.secrets) {
+        std::optional<std::string> envelope;
+        if (value) {
+            if (!ctx.vault) return Status::Unavailable("the vault is not configured");
+            auto sealed = ctx.vault->Seal(*value, vault::SecretContext(c.def.table, wc.account_id, id, secret->column));
+            if (!sealed) return sealed.status();
+            envelope = std::move(*sealed);
+        }
+        std::string sql = "UPDATE " + c.def.table + " SET " + secret->column + " = $3";
+        if (!secret->touch_column.empty()) sql += ", " + secret->touch_column + " = $4";
+        auto stmt = tx.PrepareDynamic(sql + " WHERE account_id = $1 AND id = $2");
+        if (!stmt) return stmt.status();
+        stmt->Bind(1, wc.account_id).Bind(2, id);
+        stmt->Bind(3, envelope ? db::Param(std::string_view(*envelope)) : db::Param(db::Null{}));
+        if (!secret->touch_column.empty()) stmt->Bind(4, std::string_view(now));
+        auto n = stmt->Execute();
+        if (!n) return n.status();
+    }
     return Status::Ok();
 }
 
@@ -606,15 +726,20 @@ Result<std::string> WriteOne(
         row_id = *created;
     }
     if (def.hooks.after_write) MORTAR_RETURN_IF_ERROR(def.hooks.after_write(tx, *wc, row_id));
-    auto after = RenderOne(tx, scope.c, account_id, row_id, ctx.public_base);
-    if (!after) return after;
-    const json::Value after_attrs = AttributesOf(&*after);
+    MORTAR_RETURN_IF_ERROR(StoreSecrets(tx, scope.c, ctx, *wc, row_id, now));
+    auto plain = RenderOne(tx, scope.c, account_id, row_id, ctx.public_base);
+    if (!plain) return plain;
+    const json::Value after_attrs = AttributesOf(&*plain);
     MORTAR_RETURN_IF_ERROR(RecordActivity(
         tx, scope.c, ctx, id ? "update" : "create", row_id, AttributesOf(before ? &*before : nullptr), after_attrs,
         now
     ));
     MORTAR_RETURN_IF_ERROR(IndexForSearch(tx, scope.c, account_id, row_id, after_attrs, now));
-    return after;
+    auto reveal = RevealWith(scope.c, ctx, false);
+    if (!reveal) return reveal.status();
+    if (!*reveal) return plain;
+    MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", row_id, nullptr, nullptr, now));
+    return RenderOne(tx, scope.c, account_id, row_id, ctx.public_base, *reveal);
 }
 
 // Runs `fn` inside one write transaction that checks the parent first and, when `fn`
@@ -630,6 +755,19 @@ Response InWriteTransaction(Service& svc, const Scope& scope, Context& ctx, Fn f
     if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
     if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
     return std::move(*response);
+}
+
+// GET one with its secrets: the reveal is logged in the same transaction, so no secret
+// is shown without a record of it.
+Response ShowRevealed(Service& svc, const Scope& scope, Context& ctx, int64_t id, const vault::Vault& vault) {
+    const std::string now = FormatTimestamp(svc.clock().NowMillis());
+    return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
+        MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, ctx.principal.account_id, id));
+        MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", id, nullptr, nullptr, now));
+        auto one = RenderOne(tx, scope.c, ctx.principal.account_id, id, ctx.public_base, &vault);
+        if (!one) return one.status();
+        return DataResponse(200, {*one}, false);
+    });
 }
 
 // Checks the media type and parses a JSON:API body of the given shape for the route.

@@ -89,6 +89,11 @@ void ResourceDef::Finalise() {
         MORTAR_CHECK(f.kind != FieldKind::kJson || f.column.empty() || f.normalise, "json field without normaliser");
     }
     if (parent) MORTAR_CHECK(FindField(parent->field) != nullptr, "parent field missing in " + path);
+    for (SecretField& secret : secrets) {
+        secret.key = UnderscoreToDash(secret.name);
+        MORTAR_CHECK(FindField(secret.name) == nullptr, "secret " + secret.name + " is also a field");
+        MORTAR_CHECK(!secret.column.empty(), "secret without a column: " + secret.name);
+    }
 }
 
 const Field* ResourceDef::FindField(std::string_view snake_name) const {

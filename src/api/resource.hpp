@@ -83,6 +83,18 @@ struct Field {
     Field& Secret() { secret = true; return *this; }
 };
 
+// A secret attribute (a password, an OTP secret). The vault seals it into `column`
+// after the row is written, bound to the row; it is never logged, never in lists, and
+// returned only when revealed (API.md 2.6 show_password) to a key with password access.
+struct SecretField {
+    std::string name;          // snake_case attribute name: "password"
+    std::string column;        // envelope column: "password_envelope"
+    bool revealable = true;    // false: write-only (an OTP secret is never echoed)
+    bool required = false;     // on create
+    std::string touch_column;  // set to the write's time when the secret changes
+    std::string key;           // kebab-case response key, set by Finalise()
+};
+
 // What a write hook sees and may change: the column values collected from the body.
 struct WriteContext {
     int64_t account_id = 0;
@@ -92,6 +104,8 @@ struct WriteContext {
     const jsonapi::ResourceInput* input = nullptr;
     bool in_array = false;
     std::vector<std::pair<std::string, ColumnValue>> values;  // column -> value
+    // Secrets given in the body (nullopt: cleared), sealed after the row is written.
+    std::vector<std::pair<const SecretField*, std::optional<std::string>>> secrets;
     // The route's path parameters for actions ("item_id"), else empty.
     std::vector<std::pair<std::string, std::string>> path_params;
 
@@ -179,6 +193,7 @@ struct ResourceDef {
     // resource is not searchable. Never a secret.
     std::string search_title;
     std::vector<Action> actions;
+    std::vector<SecretField> secrets;
     Hooks hooks;
 
     // Derives type and keys and fills default select/column expressions.

@@ -103,6 +103,7 @@ void Service::Add(http::Router& router, http::Method method, std::string_view pa
                 Context ctx;
                 ctx.principal = *principal;
                 ctx.query = std::move(*query);
+                ctx.vault = vault_;
                 if (!options_.public_url.empty()) {
                     ctx.public_base = options_.public_url;
                 } else {

@@ -16,6 +16,7 @@
 #include "db/database.hpp"
 #include "http/router.hpp"
 #include "jsonapi/query.hpp"
+#include "vault/vault.hpp"
 
 namespace mortar::api {
 
@@ -34,6 +35,7 @@ struct Context {
     std::string api_base;        // "http://host:port/api"
     std::string public_base;     // "http://host:port"
     jsonapi::QueryPairs query;   // the decoded query string
+    const vault::Vault* vault = nullptr;  // seals and opens secrets; null when not configured
 };
 
 using ApiHandler = std::function<http::Response(http::Request&, Context&)>;
@@ -76,6 +78,8 @@ public:
     const ServiceOptions& options() const { return options_; }
     ResponseCache* cache() { return options_.response_cache ? &cache_ : nullptr; }
     auth::Authenticator& authenticator() { return authenticator_; }
+    // The vault for secret attributes; must be set before serving and outlive the Service.
+    void set_vault(const vault::Vault* vault) { vault_ = vault; }
 
     // Adds an authenticated API route. `pattern` is a Router pattern under /api.
     void Add(http::Router& router, http::Method method, std::string_view pattern, ApiHandler handler);
@@ -93,6 +97,7 @@ private:
     auth::Authenticator authenticator_;
     auth::RateLimiter rate_limiter_;
     ResponseCache cache_;
+    const vault::Vault* vault_ = nullptr;
 };
 
 }  // namespace mortar::api

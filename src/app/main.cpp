@@ -21,6 +21,8 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "jsonapi/document.hpp"
+#include "vault/master_key.hpp"
+#include "vault/vault.hpp"
 
 #ifndef MORTAR_VERSION
 #define MORTAR_VERSION "0.0.0"
@@ -33,6 +35,46 @@ namespace {
 struct StoreOptions {
     std::string data_dir = "./data";
     std::string db_url;
+    std::string master_key_file;
+
+    // The master key file: --master-key-file, else <data-dir>/master.key.
+    std::string MasterKeyPath() const {
+        if (!master_key_file.empty()) return master_key_file;
+        return (std::filesystem::path(data_dir) / "master.key").string();
+    }
+
+    void AddMasterKeyOption(CLI::App* cmd) {
+        cmd->add_option(
+               "--master-key-file", master_key_file,
+               "File holding the vault's master key (default: <data-dir>/master.key; keep it outside the data "
+               "directory and its backups in production)"
+        )
+            ->envname("MORTAR_MASTER_KEY_FILE");
+    }
+
+    // Opens the vault with the master key file, creating the file when `create` allows.
+    // A key that does not match the database is refused before anything is touched.
+    Result<std::unique_ptr<vault::Vault>> OpenVault(db::Database& db, bool create) const {
+        const std::string path = MasterKeyPath();
+        if (create) {
+            std::error_code ec;
+            std::filesystem::create_directories(std::filesystem::path(path).parent_path().empty()
+                                                    ? std::filesystem::path(".")
+                                                    : std::filesystem::path(path).parent_path(),
+                                                ec);
+        }
+        auto key = vault::LoadOrCreateMasterKey(path, create);
+        if (!key) return key.status();
+        if (key->created) {
+            log::warn(
+                "created a new vault master key at {} (mode 0600). Back it up: without it no secret can be read. "
+                "Production installs should keep it outside the data directory (--master-key-file).",
+                path
+            );
+        }
+        if (key->insecure_permissions) log::warn("the master key file {} is readable by other users", path);
+        return vault::Vault::Open(db, key->key);
+    }
 
     void AddTo(CLI::App* cmd) {
         cmd->add_option("--data-dir", data_dir, "Directory for the embedded SQLite store")
@@ -115,6 +157,9 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
     service_options.rate_window_seconds = opts.rate_window_seconds;
     service_options.response_cache = !opts.no_response_cache;
     api::Service service(db, Clock::Real(), service_options);
+    auto vault = store.OpenVault(db, true);
+    if (!vault) return Fail(vault.status());
+    service.set_vault(vault->get());
 
     http::Router router;
     router.Add(http::Method::kGet, "/healthz", [](http::Request&) {
@@ -174,6 +219,7 @@ int Main(int argc, char** argv) {
         ->envname("MORTAR_LISTEN")
         ->capture_default_str();
     store.AddTo(serve);
+    store.AddMasterKeyOption(serve);
     serve->add_option("--public-url", serve_opts.public_url, "Public base URL used in links, e.g. https://docs.example.com")
         ->envname("MORTAR_PUBLIC_URL");
     serve->add_option("--rate-limit", serve_opts.rate_limit, "API requests allowed per account per window (0: off)")
@@ -222,6 +268,13 @@ int Main(int argc, char** argv) {
     revoke_key->add_option("prefix", prefix, "The key's prefix (the part after ITG.), or the whole key")
         ->required()
         ->envname("MORTAR_API_KEY_PREFIX");
+    CLI::App* rotate_key = admin->add_subcommand(
+        "rotate-key",
+        "Replace the vault master key: re-wraps every data key under a new key written to the key file "
+        "(running servers keep working; secrets are not re-encrypted)"
+    );
+    store.AddTo(rotate_key);
+    store.AddMasterKeyOption(rotate_key);
     CLI::App* list_keys = admin->add_subcommand("list-api-keys", "List API keys (never their secrets)");
     store.AddTo(list_keys);
     list_keys->add_option("--account", account, "Only this account's keys")->envname("MORTAR_ACCOUNT");
@@ -255,6 +308,16 @@ int Main(int argc, char** argv) {
     if (*revoke_key) {
         if (Status s = auth::RevokeApiKey(db, prefix, Clock::Real()); !s.ok()) return Fail(s);
         std::fprintf(stderr, "mortar: key revoked\n");
+        return 0;
+    }
+    if (*rotate_key) {
+        auto rotated = vault::RotateMasterKeyFile(db, store.MasterKeyPath());
+        if (!rotated) return Fail(rotated.status());
+        std::fprintf(
+            stderr, "mortar: master key rotated (%d data key(s) re-wrapped%s); the new key is in %s\n",
+            rotated->keys_rewrapped, rotated->resumed ? ", an interrupted rotation completed" : "",
+            store.MasterKeyPath().c_str()
+        );
         return 0;
     }
     if (*list_keys) {

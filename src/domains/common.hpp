@@ -44,5 +44,7 @@ api::ResourceDef MakeConfigurationInterfaces();
 api::ResourceDef MakeActivityEvents();
 api::ResourceDef MakeChecklistTemplates();
 api::ResourceDef MakeChecklists();
+api::ResourceDef MakePasswordCategories();
+api::ResourceDef MakePasswords();
 
 }  // namespace mortar::domains

@@ -22,6 +22,8 @@ void RegisterAll(api::Service& service, http::Router& router) {
         all.push_back(MakeActivityEvents());
         all.push_back(MakeChecklistTemplates());
         all.push_back(MakeChecklists());
+        all.push_back(MakePasswordCategories());
+        all.push_back(MakePasswords());
         for (auto& def : all) def.Finalise();
         return all;
     }();

@@ -4,7 +4,7 @@ CREATE TABLE activity_events (
     id INTEGER PRIMARY KEY,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     occurred_at TEXT NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'reveal')),
     resource_type TEXT NOT NULL,
     resource_id INTEGER NOT NULL,
     resource_name TEXT,
