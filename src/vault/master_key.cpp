@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <cerrno>
+#include <cstdio>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -22,7 +22,9 @@ constexpr std::size_t kMaxFileBytes = 4096;
 constexpr std::size_t kHexChars = 2 * kKeyBytes;  // 64
 constexpr std::size_t kBase64Chars = 44;          // 32 bytes, padded standard base64
 
-std::string Describe(const std::string& path) { return "master key file " + path; }
+std::string Describe(const std::string& path) {
+    return "master key file " + path;
+}
 
 // Maps an errno from the file system to a Status naming the path and the operation.
 Status ErrnoStatus(int err, const std::string& path, std::string_view what) {
@@ -206,14 +208,18 @@ SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
     return *this;
 }
 
-SecretKey::~SecretKey() { sodium_free(bytes_); }
+SecretKey::~SecretKey() {
+    sodium_free(bytes_);
+}
 
 const unsigned char* SecretKey::data() const {
     MORTAR_CHECK(bytes_ != nullptr, "use of a moved-from SecretKey");
     return bytes_;
 }
 
-bool SecretKey::Equals(const SecretKey& other) const { return sodium_memcmp(data(), other.data(), kKeyBytes) == 0; }
+bool SecretKey::Equals(const SecretKey& other) const {
+    return sodium_memcmp(data(), other.data(), kKeyBytes) == 0;
+}
 
 Result<MasterKey> ParseMasterKey(std::string_view text) {
     text = TrimSpace(text);

@@ -2,8 +2,8 @@
 #pragma once
 
 #include <cstddef>
-#include <span>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 

@@ -48,7 +48,11 @@ protected:
 
     std::string PathOf(const std::string& name) const { return (dir_ / name).string(); }
 
-    void WriteFile(const std::string& path, const std::string& content, fs::perms perms = fs::perms::owner_read | fs::perms::owner_write) {
+    void WriteFile(
+        const std::string& path,
+        const std::string& content,
+        fs::perms perms = fs::perms::owner_read | fs::perms::owner_write
+    ) {
         std::ofstream(path, std::ios::binary) << content;
         fs::permissions(path, perms);
     }
@@ -151,16 +155,16 @@ TEST_F(MasterKeyTest, MalformedFilesAreRefusedWithoutEchoingTheirContent) {
     const std::vector<std::string> bad = {
         "",
         "\n",
-        hex.substr(0, 62),                                  // too short
-        hex + "00",                                         // too long
-        hex.substr(0, 63) + "g",                            // not hex
-        hex.substr(0, 32) + "\n" + hex.substr(32),          // two lines
-        hex.substr(0, 32) + " " + hex.substr(33),           // inner space
-        b64.substr(0, 43) + "!",                            // not base64
-        b64.substr(0, 42) + "B=",                           // non-canonical trailing bits
-        std::string(64, '0'),                               // an all-zero key
+        hex.substr(0, 62),                          // too short
+        hex + "00",                                 // too long
+        hex.substr(0, 63) + "g",                    // not hex
+        hex.substr(0, 32) + "\n" + hex.substr(32),  // two lines
+        hex.substr(0, 32) + " " + hex.substr(33),   // inner space
+        b64.substr(0, 43) + "!",                    // not base64
+        b64.substr(0, 42) + "B=",                   // non-canonical trailing bits
+        std::string(64, '0'),                       // an all-zero key
         "-----BEGIN PRIVATE KEY-----\n" + hex + "\n-----END PRIVATE KEY-----\n",
-        std::string(5000, 'a'),                             // far too large
+        std::string(5000, 'a'),  // far too large
     };
     for (std::size_t i = 0; i < bad.size(); ++i) {
         const std::string path = PathOf("bad" + std::to_string(i) + ".key");
@@ -190,7 +194,11 @@ TEST_F(MasterKeyTest, GroupOrOtherAccessIsFlagged) {
     Result<SecretKey> key = SecretKey::Generate();
     ASSERT_TRUE(key.ok());
     const std::string path = PathOf("open.key");
-    WriteFile(path, Hex(*key) + "\n", fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+    WriteFile(
+        path,
+        Hex(*key) + "\n",
+        fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read
+    );
     Result<MasterKeyFile> loaded = LoadOrCreateMasterKey(path, true);
     ASSERT_TRUE(loaded.ok()) << loaded.status().message();
     EXPECT_TRUE(loaded->insecure_permissions);
@@ -288,9 +296,8 @@ TEST(SecretKeyTest, MovedFromKeyIsEmptyAndUsingItIsALogicError) {
 }
 
 TEST(SecretKeyTest, AFailingFillIsReturned) {
-    Result<SecretKey> key = SecretKey::Create([](std::span<unsigned char, kKeyBytes>) {
-        return Status::Unprocessable("nope");
-    });
+    Result<SecretKey> key =
+        SecretKey::Create([](std::span<unsigned char, kKeyBytes>) { return Status::Unprocessable("nope"); });
     ASSERT_FALSE(key.ok());
     EXPECT_EQ(key.status().code(), Code::kUnprocessable);
 }

@@ -47,7 +47,9 @@ constexpr std::size_t kCheckBytes = 32;
 static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == kKeyBytes);
 static_assert(crypto_kdf_KEYBYTES == kKeyBytes);
 
-const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+const unsigned char* Bytes(std::string_view s) {
+    return reinterpret_cast<const unsigned char*>(s.data());
+}
 
 std::string ToBase64(const unsigned char* bytes, std::size_t size) {
     const std::size_t capacity = sodium_base64_ENCODED_LEN(size, sodium_base64_VARIANT_ORIGINAL);
@@ -80,7 +82,9 @@ std::optional<int64_t> ParseKeyId(std::string_view text) {
     return id;
 }
 
-std::string KeyLabel(int64_t key_id) { return "vault key " + std::to_string(key_id); }
+std::string KeyLabel(int64_t key_id) {
+    return "vault key " + std::to_string(key_id);
+}
 
 Status MasterKeyMismatch(int64_t key_id) {
     return Status::Unprocessable(
@@ -463,7 +467,8 @@ Result<int> RotateMasterKey(db::Database& db, const MasterKey& old_master, const
     MORTAR_RETURN_IF_ERROR(LockKeys(*tx));
     Result<std::vector<KeyRow>> rows = ReadKeyRows(*tx);
     if (!rows.ok()) return rows.status();
-    const bool all_new = std::all_of(rows->begin(), rows->end(), [&](const KeyRow& r) { return (*new_keys)->Matches(r); });
+    const bool all_new =
+        std::all_of(rows->begin(), rows->end(), [&](const KeyRow& r) { return (*new_keys)->Matches(r); });
     if (all_new) return 0;  // nothing to do (or done before a crash): roll back the empty transaction
     for (const KeyRow& row : *rows) {
         if (!(*old_keys)->Matches(row)) return MasterKeyMismatch(row.id);

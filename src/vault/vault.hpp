@@ -100,6 +100,8 @@ public:
     // context): envelopes come from the store, so a bad one is a fault on our side, not bad
     // input. Blocks on the store only the first time an envelope names a data key this
     // Vault has not seen (one created by another process); otherwise it does not block.
+    // The caller owns the plaintext; wipe it (sodium_memzero) when it is no longer needed,
+    // and never log it.
     Result<std::string> Open(std::string_view envelope, std::string_view context) const;
 
     // Creates a new data key, makes it the active one for this Vault's later seals, and marks

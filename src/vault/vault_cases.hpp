@@ -70,10 +70,9 @@ public:
                 store->schema_.clear();
                 return nullptr;
             }
-            store->url_ = dsn->starts_with("postgres")
-                              ? *dsn + (dsn->find('?') == std::string::npos ? "?" : "&") +
-                                    "options=-c%20search_path%3D" + store->schema_
-                              : *dsn + " options='-c search_path=" + store->schema_ + "'";
+            store->url_ = dsn->starts_with("postgres") ? *dsn + (dsn->find('?') == std::string::npos ? "?" : "&") +
+                                                             "options=-c%20search_path%3D" + store->schema_
+                                                       : *dsn + " options='-c search_path=" + store->schema_ + "'";
         }
         Result<std::unique_ptr<db::Database>> db = store->Open();
         if (!db.ok()) {
@@ -94,7 +93,9 @@ public:
         fs::remove_all(dir_, ec);
     }
 
-    Result<std::unique_ptr<db::Database>> Open() const { return db::Database::Open(db::Config{.url = url_, .pool_size = 4}); }
+    Result<std::unique_ptr<db::Database>> Open() const {
+        return db::Database::Open(db::Config{.url = url_, .pool_size = 4});
+    }
     const fs::path& dir() const { return dir_; }
     // The SQLite database file ("" on PostgreSQL).
     std::string sqlite_file() const { return schema_.empty() ? url_ : std::string(); }
@@ -126,7 +127,9 @@ inline std::string Hex(std::string_view bytes) {
 
 inline std::string Base64(std::string_view bytes, int variant) {
     std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), variant);
+    sodium_bin2base64(
+        out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), variant
+    );
     out.resize(out.size() - 1);
     return out;
 }
@@ -209,7 +212,8 @@ protected:
         while (*dump->Step()) {
             const db::Row& r = dump->row();
             std::string row;
-            for (int col = 0; col < r.ColumnCount(); ++col) row += (r.IsNull(col) ? "NULL" : std::string(r.GetText(col))) + "|";
+            for (int col = 0; col < r.ColumnCount(); ++col)
+                row += (r.IsNull(col) ? "NULL" : std::string(r.GetText(col))) + "|";
             rows.push_back(row);
         }
         return rows;
@@ -312,8 +316,8 @@ TEST_P(VaultTest, EnvelopeHasTheDocumentedFormat) {
     ASSERT_EQ(parts.size(), 4u) << envelope;
     EXPECT_EQ(parts[0], "v1");
     EXPECT_EQ(parts[1], "1");
-    EXPECT_EQ(parts[2].size(), 32u);                          // 24-byte nonce
-    EXPECT_EQ(parts[3].size(), (7u + 16u + 2u) / 3u * 4u);    // 7 bytes + 16-byte tag
+    EXPECT_EQ(parts[2].size(), 32u);                        // 24-byte nonce
+    EXPECT_EQ(parts[3].size(), (7u + 16u + 2u) / 3u * 4u);  // 7 bytes + 16-byte tag
     for (char c : envelope) EXPECT_TRUE(c >= 0x21 && c <= 0x7e) << envelope;
 
     // A fresh nonce every time: the same secret never gives the same envelope.
@@ -334,9 +338,9 @@ TEST_P(VaultTest, EnvelopesOpenOnlyInTheirContext) {
     const std::string envelope = MustSeal(*vault, secret, context);
     ASSERT_TRUE(vault->Open(envelope, context).ok());
     const std::vector<std::string> elsewhere = {
-        SecretContext("passwords", 7, 43, "password"),   // another record
-        SecretContext("passwords", 8, 42, "password"),   // another account
-        SecretContext("passwords", 7, 42, "otp_secret"), // another column
+        SecretContext("passwords", 7, 43, "password"),    // another record
+        SecretContext("passwords", 8, 42, "password"),    // another account
+        SecretContext("passwords", 7, 42, "otp_secret"),  // another column
         SecretContext("integrations", 7, 42, "password"),
         "",
         context + " ",
@@ -380,7 +384,8 @@ TEST_P(VaultTest, AnyChangeToAnEnvelopeIsDetected) {
         "v1:01:" + nonce_and_ct,
         "v1:-1:" + nonce_and_ct,
         "v1::" + nonce_and_ct,
-        "v1:1:" + nonce_and_ct.substr(nonce_and_ct.find(':') + 1) + ":" + nonce_and_ct.substr(0, nonce_and_ct.find(':')),
+        "v1:1:" + nonce_and_ct.substr(nonce_and_ct.find(':') + 1) + ":" +
+            nonce_and_ct.substr(0, nonce_and_ct.find(':')),
         "v1:1:" + nonce_and_ct.substr(0, nonce_and_ct.find(':')) + ":",
     };
     for (const std::string& value : broken) {
@@ -534,8 +539,10 @@ TEST_P(VaultTest, DamagedKeyRowsAreNotMistakenForAWrongMasterKey) {
         ASSERT_FALSE(damaged.ok());
         EXPECT_EQ(damaged.status().code(), Code::kInternal);
         const std::string& message = damaged.status().message();
-        EXPECT_NE(message.find("vault key " + std::to_string(id) + " matches the master key but does not unwrap"), std::string::npos)
-            << message;
+        EXPECT_NE(
+            message.find("vault key " + std::to_string(id) + " matches the master key but does not unwrap"),
+            std::string::npos
+        ) << message;
     };
 
     // Keys swapped between rows: both are wrapped under this master key, and the checks
