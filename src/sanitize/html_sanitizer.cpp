@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,6 +16,38 @@
 
 namespace mortar::sanitize {
 namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Characters.
+
+bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
+bool IsAsciiHexDigit(char c) { return IsAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
+// The tokenizer's whitespace. CR never reaches it: Normalize turns it into LF.
+bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f'; }
+// C0 controls, space and DEL: what URL scheme detection ignores.
+bool IsControlOrSpace(char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; }
+
+int HexValue(char c) {
+    if (IsAsciiDigit(c)) return c - '0';
+    return AsciiLower(c) - 'a' + 10;
+}
+
+std::string_view TrimHtmlSpace(std::string_view s) {
+    while (!s.empty() && IsHtmlSpace(s.front())) s.remove_prefix(1);
+    while (!s.empty() && IsHtmlSpace(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
+    if (a.size() != lower.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (AsciiLower(a[i]) != lower[i]) return false;
+    }
+    return true;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Elements and attributes the sanitizer knows by name. Everything else is kUnknown.
@@ -159,14 +191,20 @@ bool IsTablePart(Tag tag) {
     }
 }
 
+// Finds the tag named `name` in any ASCII case.
 Tag LookupTag(std::string_view name) {
-    static const std::unordered_map<std::string_view, Tag> kByName = [] {
-        std::unordered_map<std::string_view, Tag> map;
-        for (std::size_t i = 1; i < kTagCount; ++i) map.emplace(kTagInfo[i].name, static_cast<Tag>(i));
-        return map;
+    static const auto kByFirstLetter = [] {
+        std::array<std::vector<Tag>, 26> buckets;
+        for (std::size_t i = 1; i < kTagCount; ++i) buckets[kTagInfo[i].name[0] - 'a'].push_back(static_cast<Tag>(i));
+        return buckets;
     }();
-    auto it = kByName.find(name);
-    return it == kByName.end() ? Tag::kUnknown : it->second;
+    if (name.empty() || name.size() > kMaxKnownNameLength) return Tag::kUnknown;
+    const char first = AsciiLower(name[0]);
+    if (first < 'a' || first > 'z') return Tag::kUnknown;
+    for (Tag tag : kByFirstLetter[first - 'a']) {
+        if (EqualsIgnoreCase(name, Info(tag).name)) return tag;
+    }
+    return Tag::kUnknown;
 }
 
 enum class Attr : uint8_t {
@@ -180,9 +218,10 @@ constexpr std::string_view kAttrNames[] = {
 };
 static_assert(std::size(kAttrNames) == kAttrCount, "kAttrNames is indexed by Attr");
 
+// Finds the attribute named `name` in any ASCII case.
 Attr LookupAttr(std::string_view name) {
     for (std::size_t i = 1; i < kAttrCount; ++i) {
-        if (kAttrNames[i] == name) return static_cast<Attr>(i);
+        if (EqualsIgnoreCase(name, kAttrNames[i])) return static_cast<Attr>(i);
     }
     return Attr::kUnknown;
 }
@@ -205,38 +244,6 @@ bool AttrAllowedOn(Tag tag, Attr attr) {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Characters.
-
-bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
-bool IsAsciiHexDigit(char c) { return IsAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
-// The tokenizer's whitespace. CR never reaches it: Normalize turns it into LF.
-bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f'; }
-// C0 controls, space and DEL: what URL scheme detection ignores.
-bool IsControlOrSpace(char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; }
-
-int HexValue(char c) {
-    if (IsAsciiDigit(c)) return c - '0';
-    return AsciiLower(c) - 'a' + 10;
-}
-
-std::string_view TrimHtmlSpace(std::string_view s) {
-    while (!s.empty() && IsHtmlSpace(s.front())) s.remove_prefix(1);
-    while (!s.empty() && IsHtmlSpace(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
-    if (a.size() != lower.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (AsciiLower(a[i]) != lower[i]) return false;
-    }
-    return true;
-}
-
 void AppendUtf8(std::string& out, uint32_t cp) {
     if (cp < 0x80) {
         out += static_cast<char>(cp);
@@ -255,6 +262,18 @@ void AppendUtf8(std::string& out, uint32_t cp) {
     }
 }
 
+// Bytes Escape must look at: & < > (and " in attribute values), C0 controls other than tab
+// and LF, DEL, and 0xC2, the lead byte of U+00A0 and of the C1 controls.
+constexpr std::array<bool, 256> MakeSpecialBytes(bool in_attribute) {
+    std::array<bool, 256> special{};
+    for (int c = 0; c < 0x20; ++c) special[c] = c != '\t' && c != '\n';
+    special['&'] = special['<'] = special['>'] = special[0x7F] = special[0xC2] = true;
+    special['"'] = in_attribute;
+    return special;
+}
+constexpr std::array<bool, 256> kTextSpecial = MakeSpecialBytes(false);
+constexpr std::array<bool, 256> kAttributeSpecial = MakeSpecialBytes(true);
+
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 
 // The code point a numeric character reference stands for (WHATWG "numeric character reference
@@ -271,102 +290,134 @@ uint32_t NumericReferenceValue(uint32_t cp) {
     return cp;
 }
 
+// Reads the UTF-8 sequence that starts with the non-ASCII byte in[i]. Returns its length when
+// it is well-formed (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), else
+// 0 with `*maximal` set to the length of the maximal invalid subpart, which a browser replaces
+// with one U+FFFD.
+std::size_t Utf8SequenceLength(std::string_view in, std::size_t i, std::size_t* maximal) {
+    const unsigned char c = static_cast<unsigned char>(in[i]);
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // valid range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    }
+    std::size_t seen = 1;  // bytes of the sequence that are valid so far
+    while (len != 0 && seen < len && i + seen < in.size()) {
+        const unsigned char next = static_cast<unsigned char>(in[i + seen]);
+        if (seen == 1 ? (next < lo || next > hi) : (next & 0xC0) != 0x80) break;
+        ++seen;
+    }
+    if (len != 0 && seen == len) return len;
+    *maximal = seen;
+    return 0;
+}
+
+// True when `in` is well-formed UTF-8 without CR or NUL: then Normalize has nothing to do.
+// Skips ASCII eight bytes at a time.
+bool IsNormalized(std::string_view in) {
+    if (in.find('\r') != std::string_view::npos || in.find('\0') != std::string_view::npos) return false;
+    std::size_t i = 0, maximal = 0;
+    while (i < in.size()) {
+        if (i + 8 <= in.size()) {
+            uint64_t word;
+            std::memcpy(&word, in.data() + i, sizeof word);
+            if ((word & 0x8080808080808080ULL) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        if (static_cast<unsigned char>(in[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t len = Utf8SequenceLength(in, i, &maximal);
+        if (len == 0) return false;
+        i += len;
+    }
+    return true;
+}
+
 // Applies the WHATWG input stream preprocessing: CR LF and lone CR become LF. Also decodes
 // UTF-8 as a browser does, each maximal invalid subsequence becoming U+FFFD, and replaces NUL
 // with U+FFFD. Returns `in` itself when nothing needs to change, else a view of `storage`.
 std::string_view Normalize(std::string_view in, std::string& storage) {
-    if (in.find('\r') == std::string_view::npos && in.find('\0') == std::string_view::npos && IsValidUtf8(in)) {
-        return in;
-    }
+    if (IsNormalized(in)) return in;
     storage.reserve(in.size() + 16);
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(in[i]); };
     std::size_t i = 0;
     while (i < in.size()) {
-        const unsigned char c = byte(i);
+        const unsigned char c = static_cast<unsigned char>(in[i]);
         if (c == '\r') {
             storage += '\n';
             i += (i + 1 < in.size() && in[i + 1] == '\n') ? 2 : 1;
-            continue;
-        }
-        if (c == 0) {
+        } else if (c == 0) {
             storage += kReplacementCharacter;
             ++i;
-            continue;
-        }
-        if (c < 0x80) {
+        } else if (c < 0x80) {
             storage += static_cast<char>(c);
             ++i;
-            continue;
-        }
-        std::size_t len = 0;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            if (c == 0xE0) lo = 0xA0;
-            if (c == 0xED) hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            if (c == 0xF0) lo = 0x90;
-            if (c == 0xF4) hi = 0x8F;
-        }
-        std::size_t seen = 1;  // bytes of the sequence that are valid so far
-        while (len != 0 && seen < len && i + seen < in.size()) {
-            const unsigned char next = byte(i + seen);
-            if (seen == 1 ? (next < lo || next > hi) : (next & 0xC0) != 0x80) break;
-            ++seen;
-        }
-        if (len != 0 && seen == len) {
-            storage.append(in.substr(i, len));
         } else {
-            storage += kReplacementCharacter;
+            std::size_t maximal = 0;
+            const std::size_t len = Utf8SequenceLength(in, i, &maximal);
+            if (len != 0) {
+                storage.append(in.substr(i, len));
+                i += len;
+            } else {
+                storage += kReplacementCharacter;
+                i += maximal;
+            }
         }
-        i += seen;
     }
     return storage;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Attribute value policies. Each returns the value to write, or nullopt to drop the attribute.
+// Attribute value policies. Each returns whether to keep the attribute and, if so, writes the
+// (entity-decoded, unescaped) value to keep into `out`.
 
-// Accepts data:image/{png,jpeg,gif,webp};base64,<base64> and returns it without whitespace.
+// Accepts data:image/{png,jpeg,gif,webp};base64,<base64> and keeps it without whitespace.
 // SVG images can carry script, so they are never accepted, nor is any other media type.
-std::optional<std::string> CleanDataImageUrl(std::string_view value) {
+bool CleanDataImageUrl(std::string_view value, std::string& out) {
     static constexpr std::string_view kPrefixes[] = {
         "data:image/png;base64,",
         "data:image/jpeg;base64,",
         "data:image/gif;base64,",
         "data:image/webp;base64,",
     };
-    std::string compact;  // the data: URL parser ignores ASCII whitespace inside base64
-    compact.reserve(value.size());
+    out.clear();  // the data: URL parser ignores ASCII whitespace inside base64
     for (char c : value) {
-        if (!IsControlOrSpace(c)) compact += c;
+        if (!IsControlOrSpace(c)) out += c;
     }
     for (std::string_view prefix : kPrefixes) {
-        if (compact.size() < prefix.size() || !EqualsIgnoreCase(compact.substr(0, prefix.size()), prefix)) continue;
-        const bool base64 = std::all_of(compact.begin() + prefix.size(), compact.end(), [](char c) {
+        if (out.size() < prefix.size() || !EqualsIgnoreCase(std::string_view(out).substr(0, prefix.size()), prefix)) {
+            continue;
+        }
+        return std::all_of(out.begin() + static_cast<std::ptrdiff_t>(prefix.size()), out.end(), [](char c) {
             return IsAsciiAlnum(c) || c == '+' || c == '/' || c == '=';
         });
-        if (!base64) return std::nullopt;
-        return compact;
     }
-    return std::nullopt;
+    return false;
 }
 
-// Decides whether `value` (entity-decoded) is an acceptable href or src, and returns it cleaned
-// the way the URL parser cleans it (leading and trailing C0 controls and spaces removed, as are
-// tabs, line feeds and other controls inside).
+// Decides whether `value` is an acceptable href or src, and keeps it cleaned the way the URL
+// parser cleans it: leading and trailing C0 controls and spaces removed, as are tabs, line
+// feeds and other controls inside.
 //
 // The scheme is read from a probe with *every* C0 control, space and DEL removed and
 // lower-cased: a browser ignores fewer of those characters, so any scheme it would see is
 // also the probe's scheme, and "jav\tascript:", " javascript:" or "JaVaScRiPt:" cannot pass.
 // A value with no ':' before the first '/', '?' or '#' is relative and accepted.
-std::optional<std::string> CleanUrl(std::string_view value, bool allow_data_image) {
-    constexpr std::size_t kMaxScheme = 16;  // longer than any scheme we accept
-    std::string scheme;
-    bool scheme_too_long = false;
+bool CleanUrl(std::string_view value, bool allow_data_image, std::string& out) {
+    constexpr std::size_t kMaxScheme = 8;  // longer than any scheme we accept
+    char scheme[kMaxScheme];
+    std::size_t scheme_length = 0;  // may exceed kMaxScheme: then only the count goes on
     char stop = 0;
     for (char c : value) {
         if (IsControlOrSpace(c)) continue;
@@ -374,45 +425,43 @@ std::optional<std::string> CleanUrl(std::string_view value, bool allow_data_imag
             stop = c;
             break;
         }
-        if (scheme.size() < kMaxScheme) {
-            scheme += AsciiLower(c);
-        } else {
-            scheme_too_long = true;
-        }
+        if (scheme_length < kMaxScheme) scheme[scheme_length] = AsciiLower(c);
+        ++scheme_length;
     }
     if (stop == ':') {
-        if (scheme_too_long) return std::nullopt;
-        if (scheme == "data") return allow_data_image ? CleanDataImageUrl(value) : std::nullopt;
-        if (scheme != "http" && scheme != "https" && scheme != "mailto" && scheme != "tel") return std::nullopt;
+        const std::string_view s(scheme, std::min(scheme_length, kMaxScheme));
+        if (scheme_length > kMaxScheme) return false;
+        if (s == "data") return allow_data_image && CleanDataImageUrl(value, out);
+        if (s != "http" && s != "https" && s != "mailto" && s != "tel") return false;
     }
     std::size_t begin = 0, end = value.size();
     while (begin < end && IsControlOrSpace(value[begin])) ++begin;
     while (end > begin && IsControlOrSpace(value[end - 1])) --end;
-    std::string cleaned;
-    cleaned.reserve(end - begin);
+    out.clear();
     for (std::size_t i = begin; i < end; ++i) {
         const char c = value[i];
-        if (c == ' ' || !IsControlOrSpace(c)) cleaned += c;
+        if (c == ' ' || !IsControlOrSpace(c)) out += c;
     }
-    return cleaned;
+    return true;
 }
 
 // Accepts an optionally signed decimal integer of at most `max_digits` digits.
-std::optional<std::string> CleanInteger(std::string_view value, std::size_t max_digits, bool allow_sign) {
-    std::string_view v = TrimHtmlSpace(value);
+bool CleanInteger(std::string_view value, std::size_t max_digits, bool allow_sign, std::string& out) {
+    const std::string_view v = TrimHtmlSpace(value);
     std::string_view digits = v;
     if (allow_sign && !digits.empty() && digits.front() == '-') digits.remove_prefix(1);
     if (digits.empty() || digits.size() > max_digits || !std::all_of(digits.begin(), digits.end(), IsAsciiDigit)) {
-        return std::nullopt;
+        return false;
     }
-    return std::string(v);
+    out.assign(v);
+    return true;
 }
 
 // Accepts at most 16 whitespace-separated class names matching [A-Za-z][A-Za-z0-9_-]{0,63}
 // and joins them with single spaces; one bad name drops the whole attribute.
-std::optional<std::string> CleanClass(std::string_view value) {
+bool CleanClass(std::string_view value, std::string& out) {
     constexpr std::size_t kMaxNames = 16, kMaxNameLength = 64;
-    std::string out;
+    out.clear();
     std::size_t names = 0, i = 0;
     while (i < value.size()) {
         if (IsHtmlSpace(value[i])) {
@@ -421,35 +470,37 @@ std::optional<std::string> CleanClass(std::string_view value) {
         }
         std::size_t j = i;
         while (j < value.size() && !IsHtmlSpace(value[j])) ++j;
-        std::string_view name = value.substr(i, j - i);
+        const std::string_view name = value.substr(i, j - i);
         const bool ok = IsAsciiAlpha(name.front()) && name.size() <= kMaxNameLength &&
                         std::all_of(name.begin(), name.end(), [](char c) {
                             return IsAsciiAlnum(c) || c == '-' || c == '_';
                         });
-        if (!ok || ++names > kMaxNames) return std::nullopt;
+        if (!ok || ++names > kMaxNames) return false;
         if (!out.empty()) out += ' ';
         out.append(name);
         i = j;
     }
-    if (out.empty()) return std::nullopt;
-    return out;
+    return !out.empty();
 }
 
 // Keeps only a text-align declaration with a plain keyword (the last one wins, as in CSS) and
 // writes it in a canonical form; every other declaration is dropped.
-std::optional<std::string> CleanStyle(std::string_view value) {
+bool CleanStyle(std::string_view value, std::string& out) {
     static constexpr std::string_view kAlignments[] = {"left", "right", "center", "justify", "start", "end"};
-    std::optional<std::string> result;
+    std::string_view alignment;
     for (std::string_view decl : Split(value, ';')) {
-        std::size_t colon = decl.find(':');
+        const std::size_t colon = decl.find(':');
         if (colon == std::string_view::npos) continue;
         if (!EqualsIgnoreCase(TrimHtmlSpace(decl.substr(0, colon)), "text-align")) continue;
-        std::string_view keyword = TrimHtmlSpace(decl.substr(colon + 1));
-        for (std::string_view alignment : kAlignments) {
-            if (EqualsIgnoreCase(keyword, alignment)) result = "text-align: " + std::string(alignment);
+        const std::string_view keyword = TrimHtmlSpace(decl.substr(colon + 1));
+        for (std::string_view candidate : kAlignments) {
+            if (EqualsIgnoreCase(keyword, candidate)) alignment = candidate;
         }
     }
-    return result;
+    if (alignment.empty()) return false;
+    out = "text-align: ";
+    out.append(alignment);
+    return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,18 +515,27 @@ public:
     }
 
     std::string Run() {
+        const char* data = in_.data();
         while (pos_ < in_.size()) {
+            // Data state. One pass copies plain text and stops at every byte Escape would
+            // handle, '<' and '&' included.
             const std::size_t start = pos_;
-            while (pos_ < in_.size() && in_[pos_] != '<' && in_[pos_] != '&') ++pos_;
-            EmitText(in_.substr(start, pos_ - start));
+            std::size_t p = pos_;
+            while (p < in_.size() && !kTextSpecial[static_cast<unsigned char>(data[p])]) ++p;
+            pos_ = p;
+            if (skip_depth_ == 0) out_.append(data + start, p - start);
             if (pos_ >= in_.size()) break;
-            if (in_[pos_] == '&') {
+            if (data[pos_] == '&') {
                 ++pos_;
                 scratch_.clear();
                 DecodeCharacterReference(/*in_attribute=*/false, scratch_);
                 EmitText(scratch_);
-            } else {
+            } else if (data[pos_] == '<') {
                 TagOpen();
+            } else {
+                const std::size_t length = static_cast<unsigned char>(data[pos_]) == 0xC2 ? 2 : 1;
+                EmitText(in_.substr(pos_, length));
+                pos_ += length;
             }
         }
         PopThrough(0);
@@ -608,12 +668,7 @@ private:
         const std::size_t n = in_.size();
         std::size_t name_start = pos_;
         while (pos_ < n && !IsHtmlSpace(in_[pos_]) && in_[pos_] != '/' && in_[pos_] != '>') ++pos_;
-        Tag tag = Tag::kUnknown;
-        if (pos_ - name_start <= kMaxKnownNameLength) {
-            name_.clear();
-            for (std::size_t i = name_start; i < pos_; ++i) name_ += AsciiLower(in_[i]);
-            tag = LookupTag(name_);
-        }
+        const Tag tag = LookupTag(in_.substr(name_start, pos_ - name_start));
         attr_seen_ = 0;
         attr_order_count_ = 0;
 
@@ -629,10 +684,8 @@ private:
         // Ends the attribute name state: the first occurrence of a known name keeps its value.
         const auto end_attribute_name = [&] {
             value = &discard_;
-            if (end_tag || pos_ - attr_name_start > kMaxKnownNameLength) return;
-            name_.clear();
-            for (std::size_t i = attr_name_start; i < pos_; ++i) name_ += AsciiLower(in_[i]);
-            const Attr attr = LookupAttr(name_);
+            if (end_tag) return;
+            const Attr attr = LookupAttr(in_.substr(attr_name_start, pos_ - attr_name_start));
             const uint32_t bit = 1u << static_cast<unsigned>(attr);
             if (attr == Attr::kUnknown || (attr_seen_ & bit) != 0) return;  // later duplicates are ignored
             attr_seen_ |= bit;
@@ -937,17 +990,12 @@ private:
     // The start-tag rules of the HTML tree builder that close open elements, for the elements
     // we keep: a block closes an open <p>, <li> closes the open <li>, <td> the open cell, ...
     void ApplyImpliedEndTags(Tag tag) {
-        if (tag == Tag::kLi || tag == Tag::kDd || tag == Tag::kDt) {
-            const bool li = tag == Tag::kLi;
-            const int item = li ? Last(Tag::kLi) : std::max(Last(Tag::kDd), Last(Tag::kDt));
-            int blocker = -1;
-            for (std::size_t t = 1; t < kTagCount; ++t) {
-                const Tag other = static_cast<Tag>(t);
-                if (!Has(other, kSpecial) || other == Tag::kDiv || other == Tag::kP) continue;
-                if (li ? other == Tag::kLi : (other == Tag::kDd || other == Tag::kDt)) continue;
-                blocker = std::max(blocker, Last(other));
-            }
-            if (item > blocker) PopThrough(static_cast<std::size_t>(item));
+        if ((tag == Tag::kLi || tag == Tag::kDd || tag == Tag::kDt) && !list_stops_.empty()) {
+            // The browser walks down the stack to the first <li> (or <dd>/<dt>), giving up at
+            // any other special element except <div> and <p>: that is the top of list_stops_.
+            const Tag top = stack_[list_stops_.back()];
+            const bool item = tag == Tag::kLi ? top == Tag::kLi : (top == Tag::kDd || top == Tag::kDt);
+            if (item) PopThrough(list_stops_.back());
         }
         if (Has(tag, kClosesP) || tag == Tag::kLi || tag == Tag::kDd || tag == Tag::kDt) {
             const int p = FindInScope(Tag::kP);
@@ -994,6 +1042,7 @@ private:
 
     void Push(Tag tag) {
         positions_[static_cast<std::size_t>(tag)].push_back(static_cast<uint32_t>(stack_.size()));
+        if (Has(tag, kSpecial) && tag != Tag::kDiv && tag != Tag::kP) list_stops_.push_back(stack_.size());
         stack_.push_back(tag);
     }
 
@@ -1003,6 +1052,7 @@ private:
             const Tag tag = stack_.back();
             stack_.pop_back();
             positions_[static_cast<std::size_t>(tag)].pop_back();
+            if (!list_stops_.empty() && list_stops_.back() == stack_.size()) list_stops_.pop_back();
             out_ += "</";
             out_ += Info(tag).name;
             out_ += '>';
@@ -1018,45 +1068,47 @@ private:
         for (std::size_t i = 0; i < attr_order_count_; ++i) {
             const Attr attr = attr_order_[i];
             const std::string& raw = attr_values_[static_cast<std::size_t>(attr)];
-            std::optional<std::string> value;
+            std::string& value = attr_clean_;
+            bool keep = false;
             switch (attr) {
                 case Attr::kHref:
                 case Attr::kSrc:
-                    if (AttrAllowedOn(tag, attr)) value = CleanUrl(raw, tag == Tag::kImg && options_.allow_data_images);
+                    keep = AttrAllowedOn(tag, attr) &&
+                           CleanUrl(raw, tag == Tag::kImg && options_.allow_data_images, value);
                     break;
                 case Attr::kAlt:
                 case Attr::kTitle:
-                    if (AttrAllowedOn(tag, attr)) value = raw;
+                    keep = AttrAllowedOn(tag, attr);
+                    value = raw;
                     break;
                 case Attr::kWidth:
                 case Attr::kHeight:
-                    if (AttrAllowedOn(tag, attr)) value = CleanInteger(raw, 5, false);
+                    keep = AttrAllowedOn(tag, attr) && CleanInteger(raw, 5, /*allow_sign=*/false, value);
                     break;
                 case Attr::kColspan:
                 case Attr::kRowspan:
                 case Attr::kSpan:
-                    if (AttrAllowedOn(tag, attr)) value = CleanInteger(raw, 4, false);
+                    keep = AttrAllowedOn(tag, attr) && CleanInteger(raw, 4, /*allow_sign=*/false, value);
                     break;
                 case Attr::kStart:
-                    if (AttrAllowedOn(tag, attr)) value = CleanInteger(raw, 9, true);
+                    keep = AttrAllowedOn(tag, attr) && CleanInteger(raw, 9, /*allow_sign=*/true, value);
                     break;
                 case Attr::kTarget:
-                    if (AttrAllowedOn(tag, attr) && EqualsIgnoreCase(TrimHtmlSpace(raw), "_blank")) {
-                        value = "_blank";
-                        blank_target = true;
-                    }
+                    keep = AttrAllowedOn(tag, attr) && EqualsIgnoreCase(TrimHtmlSpace(raw), "_blank");
+                    value = "_blank";
+                    blank_target = blank_target || keep;
                     break;
                 case Attr::kClass:
-                    if (options_.allow_class) value = CleanClass(raw);
+                    keep = options_.allow_class && CleanClass(raw, value);
                     break;
                 case Attr::kStyle:
-                    if (options_.allow_text_align && Has(tag, kTextAlign)) value = CleanStyle(raw);
+                    keep = options_.allow_text_align && Has(tag, kTextAlign) && CleanStyle(raw, value);
                     break;
                 case Attr::kUnknown:
                 case Attr::kCount:
                     break;
             }
-            if (value) WriteAttribute(kAttrNames[static_cast<std::size_t>(attr)], *value);
+            if (keep) WriteAttribute(kAttrNames[static_cast<std::size_t>(attr)], value);
         }
         if (blank_target) WriteAttribute("rel", "noopener noreferrer");
         out_ += '>';
@@ -1075,33 +1127,36 @@ private:
         Escape(text, /*in_attribute=*/false);
     }
 
-    // Writes text escaped: & < > always, " in attribute values, U+00A0 as &nbsp;; drops
-    // control characters other than tab and LF. Never splits a UTF-8 sequence.
+    // Writes text escaped: & < > always, " in attribute values, U+00A0 as &nbsp;; drops C0
+    // and C1 control characters other than tab and LF. `text` is valid UTF-8.
     void Escape(std::string_view text, bool in_attribute) {
+        const std::array<bool, 256>& special = in_attribute ? kAttributeSpecial : kTextSpecial;
         std::size_t run = 0;  // start of the pending run of bytes copied verbatim
         for (std::size_t i = 0; i < text.size(); ++i) {
             const unsigned char c = static_cast<unsigned char>(text[i]);
-            std::string_view replacement;
-            std::size_t skip = 1;
+            if (!special[c]) continue;
+            std::string_view replacement;  // empty: the byte is dropped
+            std::size_t length = 1;
             if (c == '&') {
                 replacement = "&amp;";
             } else if (c == '<') {
                 replacement = "&lt;";
             } else if (c == '>') {
                 replacement = "&gt;";
-            } else if (c == '"' && in_attribute) {
+            } else if (c == '"') {
                 replacement = "&quot;";
-            } else if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
-                replacement = "&nbsp;";
-                skip = 2;
-            } else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
-                replacement = "";
-            } else {
-                continue;
+            } else if (c == 0xC2) {  // valid UTF-8: a continuation byte follows
+                const unsigned char next = static_cast<unsigned char>(text[i + 1]);
+                if (next == 0xA0) {
+                    replacement = "&nbsp;";
+                } else if (next > 0x9F) {
+                    continue;
+                }
+                length = 2;  // U+00A0, or a C1 control (U+0080-U+009F): dropped
             }
             out_.append(text.substr(run, i - run));
             out_ += replacement;
-            i += skip - 1;
+            i += length - 1;
             run = i + 1;
         }
         out_.append(text.substr(run));
@@ -1117,13 +1172,15 @@ private:
     std::array<Attr, kAttrCount> attr_order_{};
     std::size_t attr_order_count_ = 0;
     uint32_t attr_seen_ = 0;
-    std::string name_;     // lower-cased tag or attribute name being looked up
-    std::string discard_;  // value sink for attributes that are not kept
+    std::string attr_clean_;  // an attribute value after its policy
+    std::string discard_;     // value sink for attributes that are not kept
     std::string scratch_;  // decoded character reference in text
 
     // Open kept elements, and for each tag the stack indexes where it is open.
     std::vector<Tag> stack_;
     std::array<std::vector<uint32_t>, kTagCount> positions_;
+    // Stack indexes of the open special elements other than <div> and <p>.
+    std::vector<std::size_t> list_stops_;
 
     // A drop-content element being skipped, counting nested elements of the same name.
     Tag skip_tag_ = Tag::kUnknown;

@@ -2,7 +2,10 @@
 #include "sanitize/internal/html_entities.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <iterator>
+#include <utility>
 
 namespace mortar::sanitize::internal {
 namespace {
@@ -22,15 +25,43 @@ bool IsAsciiAlnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+// For each byte, the range of kNamedReferences whose names start with it.
+struct FirstByteIndex {
+    std::array<std::pair<std::uint16_t, std::uint16_t>, 256> range{};
+};
+
+const FirstByteIndex& Index() {
+    static const FirstByteIndex kIndex = [] {
+        FirstByteIndex index;
+        const std::size_t n = std::size(kNamedReferences);
+        for (std::size_t i = n; i-- > 0;) {
+            auto& [lo, hi] = index.range[static_cast<unsigned char>(kNamedReferences[i].name[0])];
+            if (hi == 0) hi = static_cast<std::uint16_t>(i + 1);
+            lo = static_cast<std::uint16_t>(i);
+        }
+        return index;
+    }();
+    return kIndex;
+}
+
 }  // namespace
 
 NamedReferenceMatch MatchNamedReference(std::string_view text) {
+    // The references that make up nearly all real documents.
+    static constexpr NamedReference kCommon[] = {
+        {"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"}, {"quot;", "\""}, {"nbsp;", "\xC2\xA0"},
+    };
+    for (const NamedReference& common : kCommon) {
+        if (text.substr(0, common.name.size()) == common.name) return {common.name.size(), common.value};
+    }
+    if (text.empty()) return {};
     // Walk the sorted table like a trie: after k characters, [lo, hi) holds exactly the names
     // that start with text[0, k). A name equal to that prefix sorts first in the range.
-    const NamedReference* lo = std::begin(kNamedReferences);
-    const NamedReference* hi = std::end(kNamedReferences);
+    const auto [first, last] = Index().range[static_cast<unsigned char>(text[0])];
+    const NamedReference* lo = std::begin(kNamedReferences) + first;
+    const NamedReference* hi = std::begin(kNamedReferences) + last;
     NamedReferenceMatch best;
-    for (std::size_t k = 0; k < text.size() && k < kMaxNameLength; ++k) {
+    for (std::size_t k = 1; lo != hi && k < text.size() && k < kMaxNameLength; ++k) {
         const char c = text[k];
         if (!IsAsciiAlnum(c) && c != ';') break;
         lo = std::partition_point(lo, hi, [&](const NamedReference& r) {
