@@ -46,5 +46,7 @@ api::ResourceDef MakeChecklistTemplates();
 api::ResourceDef MakeChecklists();
 api::ResourceDef MakePasswordCategories();
 api::ResourceDef MakePasswords();
+api::ResourceDef MakeDocumentFolders();
+api::ResourceDef MakeDocuments();
 
 }  // namespace mortar::domains

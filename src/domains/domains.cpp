@@ -24,6 +24,8 @@ void RegisterAll(api::Service& service, http::Router& router) {
         all.push_back(MakeChecklists());
         all.push_back(MakePasswordCategories());
         all.push_back(MakePasswords());
+        all.push_back(MakeDocumentFolders());
+        all.push_back(MakeDocuments());
         for (auto& def : all) def.Finalise();
         return all;
     }();
