@@ -8,7 +8,6 @@
 #include <iterator>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/strings.hpp"
@@ -20,15 +19,29 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Characters.
 
-bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
-bool IsAsciiHexDigit(char c) { return IsAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
+bool IsAsciiAlpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool IsAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool IsAsciiAlnum(char c) {
+    return IsAsciiAlpha(c) || IsAsciiDigit(c);
+}
+bool IsAsciiHexDigit(char c) {
+    return IsAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+char AsciiLower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+}
 // The tokenizer's whitespace. CR never reaches it: Normalize turns it into LF.
-bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f'; }
+bool IsHtmlSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f';
+}
 // C0 controls, space and DEL: what URL scheme detection ignores.
-bool IsControlOrSpace(char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; }
+bool IsControlOrSpace(char c) {
+    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F;
+}
 
 int HexValue(char c) {
     if (IsAsciiDigit(c)) return c - '0';
@@ -52,13 +65,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
 // ---------------------------------------------------------------------------------------------
 // Elements and attributes the sanitizer knows by name. Everything else is kUnknown.
 
+// clang-format off
 enum class Tag : uint8_t {
     kUnknown,
     // The allowlist.
-    kA, kB, kBlockquote, kBr, kCaption, kCode, kCol, kColgroup, kDd, kDiv, kDl, kDt, kEm,
-    kFigcaption, kFigure, kH1, kH2, kH3, kH4, kH5, kH6, kHr, kI, kImg, kKbd, kLi, kMark, kOl,
-    kP, kPre, kS, kSmall, kSpan, kStrike, kStrong, kSub, kSup, kTable, kTbody, kTd, kTfoot,
-    kTh, kThead, kTr, kU, kUl,
+    kA, kB, kBlockquote, kBr, kCaption, kCode, kCol, kColgroup, kDd, kDiv, kDl, kDt, kEm, kFigcaption, kFigure,
+    kH1, kH2, kH3, kH4, kH5, kH6, kHr, kI, kImg, kKbd, kLi, kMark, kOl, kP, kPre, kS, kSmall, kSpan, kStrike,
+    kStrong, kSub, kSup, kTable, kTbody, kTd, kTfoot, kTh, kThead, kTr, kU, kUl,
     // Dropped with their content; the tokenizer switches to raw text after their start tag.
     kScript, kStyle, kTextarea, kTitle, kXmp, kIframe, kNoembed, kNoframes, kNoscript, kPlaintext,
     // Dropped with their content, tokenized normally.
@@ -67,17 +80,18 @@ enum class Tag : uint8_t {
     kBig, kBody, kCenter, kEmbed, kHead, kListing, kMenu, kMeta, kNobr, kRuby, kTt, kVar,
     kCount,
 };
+// clang-format on
 
 enum TagFlag : uint16_t {
-    kAllowed = 1 << 0,          // on the allowlist
-    kVoid = 1 << 1,             // has no end tag and no content
-    kRawText = 1 << 2,          // content is raw text up to the matching end tag
-    kDropContent = 1 << 3,      // dropped together with everything up to its end tag
-    kForeign = 1 << 4,          // SVG or MathML
-    kClosesP = 1 << 5,          // a start tag closes an open <p>
-    kSpecial = 1 << 6,          // "special" in the HTML tree builder: stops the <li>/<dd> search
+    kAllowed = 1 << 0,             // on the allowlist
+    kVoid = 1 << 1,                // has no end tag and no content
+    kRawText = 1 << 2,             // content is raw text up to the matching end tag
+    kDropContent = 1 << 3,         // dropped together with everything up to its end tag
+    kForeign = 1 << 4,             // SVG or MathML
+    kClosesP = 1 << 5,             // a start tag closes an open <p>
+    kSpecial = 1 << 6,             // "special" in the HTML tree builder: stops the <li>/<dd> search
     kBreaksOutOfForeign = 1 << 7,  // a start tag inside <svg>/<math> returns to HTML
-    kTextAlign = 1 << 8,        // may carry style="text-align: ..."
+    kTextAlign = 1 << 8,           // may carry style="text-align: ..."
 };
 
 struct TagInfo {
@@ -173,9 +187,15 @@ static_assert(std::size(kTagInfo) == static_cast<std::size_t>(Tag::kCount), "kTa
 constexpr std::size_t kTagCount = static_cast<std::size_t>(Tag::kCount);
 constexpr std::size_t kMaxKnownNameLength = 10;  // "blockquote", "figcaption", "plaintext"
 
-const TagInfo& Info(Tag tag) { return kTagInfo[static_cast<std::size_t>(tag)]; }
-bool Has(Tag tag, uint16_t flag) { return (Info(tag).flags & flag) != 0; }
-bool IsHeading(Tag tag) { return tag >= Tag::kH1 && tag <= Tag::kH6; }
+const TagInfo& Info(Tag tag) {
+    return kTagInfo[static_cast<std::size_t>(tag)];
+}
+bool Has(Tag tag, uint16_t flag) {
+    return (Info(tag).flags & flag) != 0;
+}
+bool IsHeading(Tag tag) {
+    return tag >= Tag::kH1 && tag <= Tag::kH6;
+}
 bool IsTablePart(Tag tag) {
     switch (tag) {
         case Tag::kCaption:
@@ -186,8 +206,10 @@ bool IsTablePart(Tag tag) {
         case Tag::kTfoot:
         case Tag::kTh:
         case Tag::kThead:
-        case Tag::kTr: return true;
-        default: return false;
+        case Tag::kTr:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -207,14 +229,29 @@ Tag LookupTag(std::string_view name) {
     return Tag::kUnknown;
 }
 
+// clang-format off
 enum class Attr : uint8_t {
     kUnknown,
     kHref, kSrc, kAlt, kTitle, kWidth, kHeight, kTarget, kColspan, kRowspan, kStart, kSpan, kClass, kStyle,
     kCount,
 };
+// clang-format on
 constexpr std::size_t kAttrCount = static_cast<std::size_t>(Attr::kCount);
 constexpr std::string_view kAttrNames[] = {
-    "", "href", "src", "alt", "title", "width", "height", "target", "colspan", "rowspan", "start", "span", "class", "style",
+    "",
+    "href",
+    "src",
+    "alt",
+    "title",
+    "width",
+    "height",
+    "target",
+    "colspan",
+    "rowspan",
+    "start",
+    "span",
+    "class",
+    "style",
 };
 static_assert(std::size(kAttrNames) == kAttrCount, "kAttrNames is indexed by Attr");
 
@@ -230,17 +267,24 @@ Attr LookupAttr(std::string_view name) {
 bool AttrAllowedOn(Tag tag, Attr attr) {
     switch (attr) {
         case Attr::kHref:
-        case Attr::kTarget: return tag == Tag::kA;
-        case Attr::kTitle: return tag == Tag::kA || tag == Tag::kImg;
+        case Attr::kTarget:
+            return tag == Tag::kA;
+        case Attr::kTitle:
+            return tag == Tag::kA || tag == Tag::kImg;
         case Attr::kSrc:
         case Attr::kAlt:
         case Attr::kWidth:
-        case Attr::kHeight: return tag == Tag::kImg;
+        case Attr::kHeight:
+            return tag == Tag::kImg;
         case Attr::kColspan:
-        case Attr::kRowspan: return tag == Tag::kTd || tag == Tag::kTh;
-        case Attr::kStart: return tag == Tag::kOl;
-        case Attr::kSpan: return tag == Tag::kCol || tag == Tag::kColgroup;
-        default: return false;
+        case Attr::kRowspan:
+            return tag == Tag::kTd || tag == Tag::kTh;
+        case Attr::kStart:
+            return tag == Tag::kOl;
+        case Attr::kSpan:
+            return tag == Tag::kCol || tag == Tag::kColgroup;
+        default:
+            return false;
     }
 }
 
@@ -438,10 +482,14 @@ bool CleanUrl(std::string_view value, bool allow_data_image, std::string& out) {
     while (begin < end && IsControlOrSpace(value[begin])) ++begin;
     while (end > begin && IsControlOrSpace(value[end - 1])) --end;
     out.clear();
+    std::size_t run = begin;  // start of the pending run of kept bytes
     for (std::size_t i = begin; i < end; ++i) {
-        const char c = value[i];
-        if (c == ' ' || !IsControlOrSpace(c)) out += c;
+        if (value[i] != ' ' && IsControlOrSpace(value[i])) {
+            out.append(value.substr(run, i - run));
+            run = i + 1;
+        }
     }
+    out.append(value.substr(run, end - run));
     return true;
 }
 
@@ -471,10 +519,9 @@ bool CleanClass(std::string_view value, std::string& out) {
         std::size_t j = i;
         while (j < value.size() && !IsHtmlSpace(value[j])) ++j;
         const std::string_view name = value.substr(i, j - i);
-        const bool ok = IsAsciiAlpha(name.front()) && name.size() <= kMaxNameLength &&
-                        std::all_of(name.begin(), name.end(), [](char c) {
-                            return IsAsciiAlnum(c) || c == '-' || c == '_';
-                        });
+        const bool ok =
+            IsAsciiAlpha(name.front()) && name.size() <= kMaxNameLength &&
+            std::all_of(name.begin(), name.end(), [](char c) { return IsAsciiAlnum(c) || c == '-' || c == '_'; });
         if (!ok || ++names > kMaxNames) return false;
         if (!out.empty()) out += ' ';
         out.append(name);
@@ -672,8 +719,17 @@ private:
         attr_seen_ = 0;
         attr_order_count_ = 0;
 
-        enum class State { kBeforeName, kName, kAfterName, kBeforeValue, kDoubleQuoted, kSingleQuoted, kUnquoted,
-                           kAfterQuoted, kSelfClosing };
+        enum class State {
+            kBeforeName,
+            kName,
+            kAfterName,
+            kBeforeValue,
+            kDoubleQuoted,
+            kSingleQuoted,
+            kUnquoted,
+            kAfterQuoted,
+            kSelfClosing
+        };
         State state = State::kBeforeName;
         std::size_t attr_name_start = 0;
         std::string* value = nullptr;  // where the current attribute's value goes
@@ -717,7 +773,10 @@ private:
                         ++pos_;
                         state = State::kBeforeValue;
                     } else {
-                        ++pos_;
+                        while (pos_ < n && !IsHtmlSpace(in_[pos_]) && in_[pos_] != '/' && in_[pos_] != '>' &&
+                               in_[pos_] != '=') {
+                            ++pos_;
+                        }
                     }
                     break;
                 case State::kAfterName:
@@ -1006,6 +1065,13 @@ private:
             const int a = FindInScope(Tag::kA);
             if (a >= 0) PopThrough(static_cast<std::size_t>(a));
         }
+        if (IsTablePart(tag) && tag != Tag::kCol) {
+            // Rows, cells and sections close an open <caption> or <colgroup> of the same table.
+            for (Tag open : {Tag::kCaption, Tag::kColgroup}) {
+                const int index = Last(open);
+                if (index >= 0 && index > Last(Tag::kTable)) PopThrough(static_cast<std::size_t>(index));
+            }
+        }
         if (tag == Tag::kTd || tag == Tag::kTh) {
             const int cell = std::max(Last(Tag::kTd), Last(Tag::kTh));
             if (cell >= Last(Tag::kTable) && cell >= 0) PopThrough(static_cast<std::size_t>(cell));
@@ -1023,9 +1089,12 @@ private:
     // Where an end tag for `tag` would close, or -1 when the element is not open "in scope"
     // (an open table or cell hides what is outside it, as in the HTML tree builder).
     int FindInScope(Tag tag) const {
-        int index = IsHeading(tag) ? std::max({Last(Tag::kH1), Last(Tag::kH2), Last(Tag::kH3), Last(Tag::kH4),
-                                               Last(Tag::kH5), Last(Tag::kH6)})
-                                   : Last(tag);
+        int index =
+            IsHeading(tag)
+                ? std::max(
+                      {Last(Tag::kH1), Last(Tag::kH2), Last(Tag::kH3), Last(Tag::kH4), Last(Tag::kH5), Last(Tag::kH6)}
+                  )
+                : Last(tag);
         if (index < 0) return -1;
         int boundary = Last(Tag::kTable);
         const bool table_scope = tag == Tag::kTable || tag == Tag::kTr || tag == Tag::kTd || tag == Tag::kTh ||
@@ -1145,7 +1214,8 @@ private:
                 replacement = "&gt;";
             } else if (c == '"') {
                 replacement = "&quot;";
-            } else if (c == 0xC2) {  // valid UTF-8: a continuation byte follows
+            } else if (c == 0xC2) {
+                if (i + 1 == text.size()) continue;  // cannot happen: `text` is valid UTF-8
                 const unsigned char next = static_cast<unsigned char>(text[i + 1]);
                 if (next == 0xA0) {
                     replacement = "&nbsp;";
@@ -1174,7 +1244,7 @@ private:
     uint32_t attr_seen_ = 0;
     std::string attr_clean_;  // an attribute value after its policy
     std::string discard_;     // value sink for attributes that are not kept
-    std::string scratch_;  // decoded character reference in text
+    std::string scratch_;     // decoded character reference in text
 
     // Open kept elements, and for each tag the stack indexes where it is open.
     std::vector<Tag> stack_;

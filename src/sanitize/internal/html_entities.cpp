@@ -49,7 +49,11 @@ const FirstByteIndex& Index() {
 NamedReferenceMatch MatchNamedReference(std::string_view text) {
     // The references that make up nearly all real documents.
     static constexpr NamedReference kCommon[] = {
-        {"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"}, {"quot;", "\""}, {"nbsp;", "\xC2\xA0"},
+        {"amp;", "&"},
+        {"lt;", "<"},
+        {"gt;", ">"},
+        {"quot;", "\""},
+        {"nbsp;", "\xC2\xA0"},
     };
     for (const NamedReference& common : kCommon) {
         if (text.substr(0, common.name.size()) == common.name) return {common.name.size(), common.value};
