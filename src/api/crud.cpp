@@ -36,7 +36,13 @@ struct Compiled {
     std::string parent_exists;            // "SELECT 1 FROM <parent table> WHERE account_id = $1 AND id = $2"
     std::string delete_one;               // "DELETE FROM <table> WHERE account_id = $1 AND id = $2"
 
+    // Compiled related resources for include=, by relationship index (null: not includable).
+    std::vector<std::unique_ptr<const Compiled>> include_targets;
+
     explicit Compiled(const ResourceDef& d) : def(d) {
+        for (const ToMany& rel : def.to_many) {
+            include_targets.push_back(rel.target ? std::make_unique<const Compiled>(*rel.target) : nullptr);
+        }
         from = "FROM " + def.table + " t " + def.joins;
         count_from = "FROM " + def.table + " t";
         select = "SELECT t.id";
@@ -244,7 +250,9 @@ Result<std::string> RenderOne(
     return w.Take();
 }
 
-Response DataResponse(int status, const std::vector<std::string>& resources, bool as_array) {
+Response DataResponse(
+    int status, const std::vector<std::string>& resources, bool as_array, const std::vector<std::string>* included = nullptr
+) {
     std::string body = "{\"data\":";
     if (as_array) body += '[';
     for (std::size_t i = 0; i < resources.size(); ++i) {
@@ -252,8 +260,59 @@ Response DataResponse(int status, const std::vector<std::string>& resources, boo
         body += resources[i];
     }
     if (as_array) body += ']';
+    if (included) {
+        body += ",\"included\":[";
+        for (std::size_t i = 0; i < included->size(); ++i) {
+            if (i > 0) body += ',';
+            body += (*included)[i];
+        }
+        body += ']';
+    }
     body += '}';
     return Response::JsonApi(status, std::move(body));
+}
+
+// The related records named by include= for the records `ids`, rendered once each, or
+// nullopt when the request includes nothing includable.
+Result<std::optional<std::vector<std::string>>> RenderIncluded(
+    db::Tx& tx, const Compiled& c, const Context& ctx, const std::vector<std::string>& include,
+    const std::vector<int64_t>& ids
+);
+
+Result<std::optional<std::vector<std::string>>> RenderIncluded(
+    db::Tx& tx, const Compiled& c, const Context& ctx, const std::vector<std::string>& include,
+    const std::vector<int64_t>& ids
+) {
+    std::optional<std::vector<std::string>> out;
+    for (std::size_t rel_idx = 0; rel_idx < c.def.to_many.size(); ++rel_idx) {
+        const ToMany& rel = c.def.to_many[rel_idx];
+        const Compiled* target = c.include_targets[rel_idx].get();
+        if (!target) continue;
+        const std::string wanted = DashToUnderscore(rel.name);
+        if (std::find(include.begin(), include.end(), wanted) == include.end()) continue;
+        if (!out) out.emplace();
+        std::vector<int64_t> seen;
+        for (int64_t id : ids) {
+            auto stmt = tx.PrepareDynamic(rel.sql);
+            if (!stmt) return stmt.status();
+            stmt->Bind(1, ctx.principal.account_id).Bind(2, id);
+            std::vector<int64_t> related;
+            while (true) {
+                auto step = stmt->Step();
+                if (!step) return step.status();
+                if (!*step) break;
+                related.push_back(stmt->row().GetInt(0));
+            }
+            for (int64_t rid : related) {
+                if (std::find(seen.begin(), seen.end(), rid) != seen.end()) continue;
+                seen.push_back(rid);
+                auto one = RenderOne(tx, *target, ctx.principal.account_id, rid, ctx.public_base);
+                if (!one) return one.status();
+                out->push_back(std::move(*one));
+            }
+        }
+    }
+    return out;
 }
 
 // ----------------------------------------------------------------------------------
@@ -305,6 +364,13 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
 
     std::optional<ParentFilter> parent;
     if (scope.parent_id) parent = ParentFilter{scope.c.parent_field, *scope.parent_id};
+    for (const std::string& required : def.required_filters) {
+        bool present = false;
+        for (const jsonapi::Filter& f : lq->filters) present = present || (f.field == required && f.op == jsonapi::FilterOp::kEq);
+        if (!present) {
+            return jsonapi::ErrorResponse(Status::InvalidArgument("filter[" + required + "] is required"));
+        }
+    }
     auto sql = BuildListSql(def, *lq, ctx.principal.account_id, parent);
     if (!sql) return jsonapi::ErrorResponse(sql.status());
 
@@ -342,6 +408,7 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     w.BeginObject();
     w.Key("data");
     w.BeginArray();
+    std::vector<int64_t> page_ids;
     // Pages far beyond the end are empty; guard the offset against overflow.
     const int64_t max_offset = int64_t{1} << 50;
     if (page.number - 1 <= max_offset / page.size) {
@@ -358,9 +425,18 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
             if (!step) return jsonapi::ErrorResponse(step.status());
             if (!*step) break;
             WriteResource(w, scope.c, list->row(), true, ctx.public_base);
+            page_ids.push_back(list->row().GetInt(0));
         }
     }
     w.EndArray();
+    auto included = RenderIncluded(*tx, scope.c, ctx, lq->include, page_ids);
+    if (!included) return jsonapi::ErrorResponse(included.status());
+    if (*included) {
+        w.Key("included");
+        w.BeginArray();
+        for (const std::string& one : **included) w.Raw(one);
+        w.EndArray();
+    }
     jsonapi::WritePageMetaAndLinks(w, page, ctx.public_base + self_path, ctx.query);
     w.EndObject();
     std::string body = w.Take();
@@ -387,7 +463,11 @@ Response Show(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     }
     auto one = RenderOne(*tx, scope.c, ctx.principal.account_id, *id, ctx.public_base);
     if (!one) return jsonapi::ErrorResponse(one.status());
-    return DataResponse(200, {*one}, false);
+    auto lq = jsonapi::ParseListQuery(ctx.query);
+    if (!lq) return jsonapi::ErrorResponse(lq.status());
+    auto included = RenderIncluded(*tx, scope.c, ctx, lq->include, {*id});
+    if (!included) return jsonapi::ErrorResponse(included.status());
+    return DataResponse(200, {*one}, false, *included ? &**included : nullptr);
 }
 
 // ----------------------------------------------------------------------------------
@@ -929,9 +1009,11 @@ void RegisterResource(Service& svc, http::Router& router, const ResourceDef& def
             svc.Add(router, M::kGet, one, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) { return Show(svc, s, r, x); }));
         }
         if (routes & kCreate) {
-            // Nested routes take data[] (R6); flat routes take one resource.
-            svc.Add(router, M::kPost, base, Bind(c, nested, [&svc, nested](auto& s, auto& r, auto& x) {
-                        return Create(svc, s, r, x, nested);
+            // Nested routes take data[] (R6); flat routes take one resource unless the
+            // resource says otherwise.
+            const bool allow_array = nested || def.flat_create_array;
+            svc.Add(router, M::kPost, base, Bind(c, nested, [&svc, allow_array](auto& s, auto& r, auto& x) {
+                        return Create(svc, s, r, x, allow_array);
                     }));
         }
         if (routes & kUpdate) {

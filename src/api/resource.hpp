@@ -159,10 +159,14 @@ struct Action {
 // A to-many relationship rendered on single-resource responses:
 // "relationships": {"<name>": {"data": [{"id": "7", "type": "<type>"}]}}.
 // `sql` selects the related ids with $1 = account id and $2 = the record's id.
+struct ResourceDef;
 struct ToMany {
     std::string name;  // kebab-case relationship name: "configuration-interfaces"
     std::string type;  // JSON:API type of the related records
     std::string sql;
+    // The related records' resource: when set, include=<name> (snake or kebab) adds them
+    // to the response's top-level "included" array (show and list).
+    const ResourceDef* target = nullptr;
 };
 
 // A filter that is not a plain column comparison (filter[mac_address] on
@@ -194,6 +198,10 @@ struct ResourceDef {
     std::string search_title;
     std::vector<Action> actions;
     std::vector<SecretField> secrets;
+    // Filters a list must carry (API.md: flexible assets need their type): 400 without.
+    std::vector<std::string> required_filters;
+    // The flat POST also takes data[] (R6), not only the nested one.
+    bool flat_create_array = false;
     Hooks hooks;
 
     // Derives type and keys and fills default select/column expressions.

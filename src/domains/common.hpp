@@ -48,5 +48,8 @@ api::ResourceDef MakePasswordCategories();
 api::ResourceDef MakePasswords();
 api::ResourceDef MakeDocumentFolders();
 api::ResourceDef MakeDocuments();
+api::ResourceDef MakeFlexibleAssetTypes();
+api::ResourceDef MakeFlexibleAssetFields();
+api::ResourceDef MakeFlexibleAssets();
 
 }  // namespace mortar::domains

@@ -26,7 +26,17 @@ void RegisterAll(api::Service& service, http::Router& router) {
         all.push_back(MakePasswords());
         all.push_back(MakeDocumentFolders());
         all.push_back(MakeDocuments());
+        all.push_back(MakeFlexibleAssetTypes());
+        all.push_back(MakeFlexibleAssetFields());
+        all.push_back(MakeFlexibleAssets());
         for (auto& def : all) def.Finalise();
+        // include=flexible_asset_fields on types renders the fields' own resource objects.
+        for (auto& def : all) {
+            if (def.path != "flexible_asset_types") continue;
+            for (const auto& other : all) {
+                if (other.path == "flexible_asset_fields") def.to_many.front().target = &other;
+            }
+        }
         return all;
     }();
     for (const auto& def : defs) api::RegisterResource(service, router, def);
