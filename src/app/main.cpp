@@ -73,7 +73,17 @@ struct StoreOptions {
             );
         }
         if (key->insecure_permissions) log::warn("the master key file {} is readable by other users", path);
-        return vault::Vault::Open(db, key->key);
+        auto opened = vault::Vault::Open(db, key->key);
+        if (opened.ok()) return opened;
+        std::string message = opened.status().message();
+        if (key->created) {
+            message += "; a new key file was just created at " + path +
+                       " because none was there, so this database's key file is missing: restore it";
+        }
+        if (std::filesystem::exists(path + ".new")) {
+            message += "; " + path + ".new exists: an interrupted rotation can be completed with mortar admin rotate-key";
+        }
+        return Status(opened.status().code(), message);
     }
 
     void AddTo(CLI::App* cmd) {
