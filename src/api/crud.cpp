@@ -856,12 +856,22 @@ Result<jsonapi::ParsedBody> ParseWriteBody(const Scope& scope, const Request& re
     return jsonapi::ParseBody(req.body, scope.c.def.path, shape);
 }
 
-// The id of an item of a bulk body, which each item must carry.
-Result<int64_t> BulkItemId(const jsonapi::ResourceInput& input) {
-    if (!input.id) {
-        return Status::Unprocessable("each resource needs an id", "/data/" + std::to_string(input.index) + "/attributes/id");
+// Runs `fn(input, id)` for every item of a bulk body (each must carry its id) and answers
+// 200 with the records it returns, in order; the first failure ends it.
+template <class Fn>
+Result<Response> EachBulkItem(const jsonapi::ParsedBody& body, Fn fn) {
+    std::vector<std::string> rendered;
+    for (const auto& input : body.resources) {
+        if (!input.id) {
+            return Status::Unprocessable(
+                "each resource needs an id", "/data/" + std::to_string(input.index) + "/attributes/id"
+            );
+        }
+        Result<std::string> one = fn(input, *input.id);
+        if (!one) return one.status();
+        rendered.push_back(std::move(*one));
     }
-    return *input.id;
+    return DataResponse(200, rendered, true);
 }
 
 Response Create(Service& svc, const Scope& scope, Request& req, Context& ctx, bool allow_array) {
@@ -903,15 +913,9 @@ Response BulkUpdate(Service& svc, const Scope& scope, Request& req, Context& ctx
     if (!body) return jsonapi::ErrorResponse(body.status());
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
     return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
-        std::vector<std::string> rendered;
-        for (const auto& input : body->resources) {
-            auto id = BulkItemId(input);
-            if (!id) return id.status();
-            auto one = WriteOne(tx, scope, ctx, input, true, *id, now);
-            if (!one) return one.status();
-            rendered.push_back(std::move(*one));
-        }
-        return DataResponse(200, rendered, true);
+        return EachBulkItem(*body, [&](const jsonapi::ResourceInput& input, int64_t id) {
+            return WriteOne(tx, scope, ctx, input, true, id, now);
+        });
     });
 }
 
@@ -941,15 +945,9 @@ Response BulkDelete(Service& svc, const Scope& scope, Request& req, Context& ctx
     if (!body) return jsonapi::ErrorResponse(body.status());
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
     return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
-        std::vector<std::string> rendered;
-        for (const auto& input : body->resources) {
-            auto id = BulkItemId(input);
-            if (!id) return id.status();
-            auto deleted = DeleteRecord(tx, scope, ctx, *id, now);
-            if (!deleted) return deleted.status();
-            rendered.push_back(std::move(*deleted));
-        }
-        return DataResponse(200, rendered, true);
+        return EachBulkItem(*body, [&](const jsonapi::ResourceInput&, int64_t id) {
+            return DeleteRecord(tx, scope, ctx, id, now);
+        });
     });
 }
 
