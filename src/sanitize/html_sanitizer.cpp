@@ -1048,42 +1048,52 @@ private:
 
     // The start-tag rules of the HTML tree builder that close open elements, for the elements
     // we keep: a block closes an open <p>, <li> closes the open <li>, <td> the open cell, ...
+    // They are applied until none fires, so that the end tags written here, read back, leave
+    // a stack on which no rule fires again: that keeps the output a fixed point. (A browser
+    // applies them once each; the two differ only on tag soup like <dt><table><p><tr><dd>.)
     void ApplyImpliedEndTags(Tag tag) {
-        if ((tag == Tag::kLi || tag == Tag::kDd || tag == Tag::kDt) && !list_stops_.empty()) {
+        for (int index = ImpliedEndTagTarget(tag); index >= 0; index = ImpliedEndTagTarget(tag)) {
+            PopThrough(static_cast<std::size_t>(index));
+        }
+    }
+
+    // The stack index that one of the rules closes before a start tag `tag`, or -1.
+    int ImpliedEndTagTarget(Tag tag) const {
+        const bool list_item = tag == Tag::kLi || tag == Tag::kDd || tag == Tag::kDt;
+        if (list_item && !list_stops_.empty()) {
             // The browser walks down the stack to the first <li> (or <dd>/<dt>), giving up at
             // any other special element except <div> and <p>: that is the top of list_stops_.
             const Tag top = stack_[list_stops_.back()];
-            const bool item = tag == Tag::kLi ? top == Tag::kLi : (top == Tag::kDd || top == Tag::kDt);
-            if (item) PopThrough(list_stops_.back());
+            if (tag == Tag::kLi ? top == Tag::kLi : (top == Tag::kDd || top == Tag::kDt)) {
+                return static_cast<int>(list_stops_.back());
+            }
         }
-        if (Has(tag, kClosesP) || tag == Tag::kLi || tag == Tag::kDd || tag == Tag::kDt) {
+        if (Has(tag, kClosesP) || list_item) {
             const int p = FindInScope(Tag::kP);
-            if (p >= 0) PopThrough(static_cast<std::size_t>(p));
+            if (p >= 0) return p;
         }
-        if (IsHeading(tag) && !stack_.empty() && IsHeading(stack_.back())) PopThrough(stack_.size() - 1);
+        if (IsHeading(tag) && !stack_.empty() && IsHeading(stack_.back())) return static_cast<int>(stack_.size()) - 1;
         if (tag == Tag::kA) {
             const int a = FindInScope(Tag::kA);
-            if (a >= 0) PopThrough(static_cast<std::size_t>(a));
+            if (a >= 0) return a;
         }
+        const int table = Last(Tag::kTable);
         if (IsTablePart(tag) && tag != Tag::kCol) {
             // Rows, cells and sections close an open <caption> or <colgroup> of the same table.
             for (Tag open : {Tag::kCaption, Tag::kColgroup}) {
-                const int index = Last(open);
-                if (index >= 0 && index > Last(Tag::kTable)) PopThrough(static_cast<std::size_t>(index));
+                if (Last(open) > table) return Last(open);
             }
         }
         if (tag == Tag::kTd || tag == Tag::kTh) {
             const int cell = std::max(Last(Tag::kTd), Last(Tag::kTh));
-            if (cell >= Last(Tag::kTable) && cell >= 0) PopThrough(static_cast<std::size_t>(cell));
+            if (cell > table) return cell;
         }
-        if (tag == Tag::kTr) {
-            const int row = Last(Tag::kTr);
-            if (row >= Last(Tag::kTable) && row >= 0) PopThrough(static_cast<std::size_t>(row));
-        }
+        if (tag == Tag::kTr && Last(Tag::kTr) > table) return Last(Tag::kTr);
         if (tag == Tag::kThead || tag == Tag::kTbody || tag == Tag::kTfoot) {
             const int section = std::max({Last(Tag::kThead), Last(Tag::kTbody), Last(Tag::kTfoot)});
-            if (section >= Last(Tag::kTable) && section >= 0) PopThrough(static_cast<std::size_t>(section));
+            if (section > table) return section;
         }
+        return -1;
     }
 
     // Where an end tag for `tag` would close, or -1 when the element is not open "in scope"
