@@ -50,11 +50,15 @@ struct SanitizeOptions {
 // and frameset, which are dropped together with their content.
 //
 // The output is well-formed: start and end tags nest properly (unclosed elements are closed
-// at the end, stray end tags are dropped, some implied end tags are inserted as a browser
-// would: <p> before a block, <li> before <li>, <td> before <td>...), void elements have no
-// end tag, attribute values are double-quoted with & < > " escaped, text has & < > (and
-// U+00A0 as &nbsp;) escaped, line breaks are LF, and control characters other than tab and
-// LF are removed. Sanitizing the output again returns the same bytes.
+// at the end, stray end tags are dropped, table parts outside a table are ignored, and some
+// implied end tags are inserted as a browser would: <p> before a block, <li> before <li>,
+// <td> before <td>...), void elements have no end tag, attribute values are double-quoted
+// with & < > " escaped, text has & < > (and U+00A0 as &nbsp;) escaped, line breaks are LF,
+// and control characters other than tab and LF are removed. Sanitizing the output again
+// returns the same bytes.
+//
+// The output is meant to be element content (inside a <div>): never put it in an attribute,
+// a <script>, a <style> or a <textarea>.
 //
 // Invalid UTF-8 is not an error: each maximal invalid subsequence becomes U+FFFD, as a
 // browser decodes it; NUL becomes U+FFFD too.
