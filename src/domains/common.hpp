@@ -34,6 +34,10 @@ inline constexpr unsigned kFlatRecordRoutes =
 inline constexpr unsigned kNestedRecordRoutes =
     api::kList | api::kShow | api::kCreate | api::kUpdate | api::kBulkDelete | api::kDeleteOne;
 
+// The integer in the first column of the row `query` finds with $1 = account id and
+// $2 = id: nullopt when that column is NULL, kNotFound when there is no row.
+Result<std::optional<int64_t>> LookupInt(db::Tx& tx, const db::Query& query, int64_t account_id, int64_t id);
+
 api::ResourceDef MakeOrganizations();
 api::ResourceDef MakeLocations();
 api::ResourceDef MakeContacts();

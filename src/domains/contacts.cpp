@@ -127,16 +127,6 @@ std::optional<std::string> PrimaryEmail(const std::string& emails_json) {
     return first;
 }
 
-Result<int64_t> SingleInt(db::Tx& tx, const db::Query& q, int64_t account_id, int64_t id) {
-    auto stmt = tx.Prepare(q);
-    if (!stmt) return stmt.status();
-    stmt->Bind(1, account_id).Bind(2, id);
-    auto step = stmt->Step();
-    if (!step) return step.status();
-    if (!*step) return Status::NotFound("record");
-    return stmt->row().GetInt(0);
-}
-
 Status BeforeWrite(db::Tx& tx, api::WriteContext& wc) {
     if (const auto* emails = wc.Get("contact_emails")) {
         if (const auto* text = std::get_if<std::string>(emails)) {
@@ -158,13 +148,13 @@ Status BeforeWrite(db::Tx& tx, api::WriteContext& wc) {
     if (const auto* org = wc.Get("organization_id"); org && std::holds_alternative<int64_t>(*org)) {
         organization_id = std::get<int64_t>(*org);
     } else if (wc.id) {
-        auto current = SingleInt(tx, kContactOrganization, wc.account_id, *wc.id);
+        auto current = LookupInt(tx, kContactOrganization, wc.account_id, *wc.id);
         if (!current) return current.status();
-        organization_id = *current;
+        organization_id = current->value_or(0);
     }
-    auto location_org = SingleInt(tx, kLocationOrganization, wc.account_id, *location_id);
+    auto location_org = LookupInt(tx, kLocationOrganization, wc.account_id, *location_id);
     if (!location_org) return location_org.status();
-    if (*location_org != organization_id) {
+    if (location_org->value_or(0) != organization_id) {
         return Status::Unprocessable("must be a location of the contact's organization", wc.Pointer("location_id"));
     }
     return Status::Ok();

@@ -21,18 +21,6 @@ constexpr db::Query kFolderParentOrganization{
     "document_folders.parent_organization",
     "SELECT organization_id FROM document_folders WHERE account_id = $1 AND id = $2"};
 
-// The organization (or none, for global records) of a row; kNotFound when missing.
-Result<std::optional<int64_t>> OrganizationOf(db::Tx& tx, const db::Query& q, int64_t account_id, int64_t id) {
-    auto stmt = tx.Prepare(q);
-    if (!stmt) return stmt.status();
-    stmt->Bind(1, account_id).Bind(2, id);
-    auto step = stmt->Step();
-    if (!step) return step.status();
-    if (!*step) return Status::NotFound("record");
-    if (stmt->row().IsNull(0)) return std::optional<int64_t>();
-    return std::optional<int64_t>(stmt->row().GetInt(0));
-}
-
 // The organization a write leaves the record in: from the body, else the stored one.
 Result<std::optional<int64_t>> TargetOrganization(db::Tx& tx, const api::WriteContext& wc, const db::Query& current) {
     if (const api::ColumnValue* org = wc.Get("organization_id")) {
@@ -40,7 +28,7 @@ Result<std::optional<int64_t>> TargetOrganization(db::Tx& tx, const api::WriteCo
         return std::optional<int64_t>();
     }
     if (!wc.id) return std::optional<int64_t>();
-    return OrganizationOf(tx, current, wc.account_id, *wc.id);
+    return LookupInt(tx, current, wc.account_id, *wc.id);
 }
 
 // A folder reference must name a folder of the same organization (or a global folder
@@ -53,7 +41,7 @@ Status CheckFolder(
     if (!folder_id) return Status::Ok();
     auto target = TargetOrganization(tx, wc, current);
     if (!target) return target.status();
-    auto folder_org = OrganizationOf(tx, kFolderOrganization, wc.account_id, *folder_id);
+    auto folder_org = LookupInt(tx, kFolderOrganization, wc.account_id, *folder_id);
     if (!folder_org) return folder_org.status();
     if (*folder_org != *target) {
         return Status::Unprocessable("must be a folder of the same organization", wc.Pointer(attr));

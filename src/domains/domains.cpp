@@ -9,6 +9,17 @@
 
 namespace mortar::domains {
 
+Result<std::optional<int64_t>> LookupInt(db::Tx& tx, const db::Query& query, int64_t account_id, int64_t id) {
+    auto stmt = tx.Prepare(query);
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id).Bind(2, id);
+    auto step = stmt->Step();
+    if (!step) return step.status();
+    if (!*step) return Status::NotFound("record " + std::to_string(id) + " not found");
+    if (stmt->row().IsNull(0)) return std::optional<int64_t>();
+    return std::optional<int64_t>(stmt->row().GetInt(0));
+}
+
 void RegisterAll(api::Service& service, http::Router& router) {
     // The definitions live as long as the process: the routes refer to them.
     static const std::vector<api::ResourceDef> defs = [] {

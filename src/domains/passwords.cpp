@@ -68,12 +68,9 @@ Status CheckEmbedding(db::Tx& tx, api::WriteContext& wc) {
     if (const auto* org = wc.Get("organization_id"); org && std::holds_alternative<int64_t>(*org)) {
         organization_id = std::get<int64_t>(*org);
     } else if (wc.id) {
-        auto current = tx.Prepare(kPasswordOrganization);
+        auto current = LookupInt(tx, kPasswordOrganization, wc.account_id, *wc.id);
         if (!current) return current.status();
-        current->Bind(1, wc.account_id).Bind(2, *wc.id);
-        auto found = current->Step();
-        if (!found) return found.status();
-        if (*found) organization_id = current->row().GetInt(0);
+        organization_id = current->value_or(0);
     }
     if (target_org != organization_id) {
         return Status::Unprocessable("must belong to the password's organization", wc.Pointer("resource_id"));
