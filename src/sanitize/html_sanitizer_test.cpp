@@ -2,12 +2,14 @@
 #include "sanitize/html_sanitizer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <random>
 #include <regex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -88,7 +90,8 @@ bool Unescape(std::string_view s, std::string& out) {
 std::string ProbeScheme(std::string_view url) {
     std::string probe;
     for (char c : url) {
-        if (static_cast<unsigned char>(c) > 0x20 && c != 0x7F) probe += static_cast<char>(std::tolower(c));
+        if (static_cast<unsigned char>(c) > 0x20 && c != 0x7F)
+            probe += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     std::size_t stop = probe.find_first_of(":/?#");
     if (stop == std::string::npos || probe[stop] != ':') return "";
