@@ -24,6 +24,8 @@ constexpr EmbedTarget kEmbedTargets[] = {
      "SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')), organization_id FROM contacts "
      "WHERE account_id = $1 AND id = $2"},
     {"Location", "SELECT name, organization_id FROM locations WHERE account_id = $1 AND id = $2"},
+    {"Document", "SELECT name, organization_id FROM documents WHERE account_id = $1 AND id = $2"},
+    {"Flexible Asset", "SELECT coalesce(name, ''), organization_id FROM flexible_assets WHERE account_id = $1 AND id = $2"},
 };
 
 constexpr db::Query kPasswordOrganization{
@@ -52,7 +54,7 @@ Status CheckEmbedding(db::Tx& tx, api::WriteContext& wc) {
     }
     if (!target) {
         return Status::Unprocessable(
-            "must be one of Configuration, Contact, Location (embedding in " + *type + " is not supported yet)",
+            "must be one of Configuration, Contact, Document, Flexible Asset, Location (embedding in " + *type + " is not supported yet)",
             wc.Pointer("resource_type")
         );
     }
