@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "api/crud.hpp"
 
-#include "api/list_sql.hpp"
-#include "api/search.hpp"
-#include "vault/vault.hpp"
-
 #include <algorithm>
 #include <charconv>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "api/list_sql.hpp"
+#include "api/search.hpp"
 #include "core/clock.hpp"
 #include "core/json_writer.hpp"
 #include "core/strings.hpp"
 #include "jsonapi/body.hpp"
 #include "jsonapi/document.hpp"
+#include "vault/vault.hpp"
 
 namespace mortar::api {
 namespace {
@@ -108,8 +107,13 @@ std::string_view TruncateUtf8(std::string_view s, int n) {
 
 // Writes one resource object; `relationships` is a rendered JSON object or "".
 void WriteResource(
-    json::Writer& w, const Compiled& c, const db::Row& row, bool in_list, std::string_view public_base,
-    std::string_view relationships = {}, const std::vector<std::pair<std::string, std::optional<std::string>>>* extra = nullptr
+    json::Writer& w,
+    const Compiled& c,
+    const db::Row& row,
+    bool in_list,
+    std::string_view public_base,
+    std::string_view relationships = {},
+    const std::vector<std::pair<std::string, std::optional<std::string>>>* extra = nullptr
 ) {
     w.BeginObject();
     w.Key("id");
@@ -147,9 +151,15 @@ void WriteResource(
                 break;
             }
             case FieldKind::kInt:
-            case FieldKind::kRef: w.Int(row.GetInt(i)); break;
-            case FieldKind::kBool: w.Bool(row.GetBool(i)); break;
-            case FieldKind::kJson: w.Raw(row.GetText(i)); break;
+            case FieldKind::kRef:
+                w.Int(row.GetInt(i));
+                break;
+            case FieldKind::kBool:
+                w.Bool(row.GetBool(i));
+                break;
+            case FieldKind::kJson:
+                w.Raw(row.GetText(i));
+                break;
         }
     }
     if (extra) {
@@ -216,9 +226,8 @@ Result<std::vector<std::pair<std::string, std::optional<std::string>>>> OpenSecr
             out.emplace_back(secret.key, std::nullopt);
             continue;
         }
-        auto plain = vault.Open(
-            stmt->row().GetText(0), vault::SecretContext(c.def.table, account_id, id, secret.column)
-        );
+        auto plain =
+            vault.Open(stmt->row().GetText(0), vault::SecretContext(c.def.table, account_id, id, secret.column));
         if (!plain) return plain.status();
         out.emplace_back(secret.key, std::move(*plain));
     }
@@ -228,7 +237,11 @@ Result<std::vector<std::pair<std::string, std::optional<std::string>>>> OpenSecr
 // Renders the record `id` as one resource object (JSON text) with its relationships,
 // or kNotFound. With `reveal`, its revealable secrets are opened and included.
 Result<std::string> RenderOne(
-    db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id, std::string_view public_base,
+    db::Tx& tx,
+    const Compiled& c,
+    int64_t account_id,
+    int64_t id,
+    std::string_view public_base,
     const vault::Vault* reveal = nullptr
 ) {
     auto relationships = RenderRelationships(tx, c, account_id, id);
@@ -251,7 +264,10 @@ Result<std::string> RenderOne(
 }
 
 Response DataResponse(
-    int status, const std::vector<std::string>& resources, bool as_array, const std::vector<std::string>* included = nullptr
+    int status,
+    const std::vector<std::string>& resources,
+    bool as_array,
+    const std::vector<std::string>* included = nullptr
 ) {
     std::string body = "{\"data\":";
     if (as_array) body += '[';
@@ -275,12 +291,18 @@ Response DataResponse(
 // The related records named by include= for the records `ids`, rendered once each, or
 // nullopt when the request includes nothing includable.
 Result<std::optional<std::vector<std::string>>> RenderIncluded(
-    db::Tx& tx, const Compiled& c, const Context& ctx, const std::vector<std::string>& include,
+    db::Tx& tx,
+    const Compiled& c,
+    const Context& ctx,
+    const std::vector<std::string>& include,
     const std::vector<int64_t>& ids
 );
 
 Result<std::optional<std::vector<std::string>>> RenderIncluded(
-    db::Tx& tx, const Compiled& c, const Context& ctx, const std::vector<std::string>& include,
+    db::Tx& tx,
+    const Compiled& c,
+    const Context& ctx,
+    const std::vector<std::string>& include,
     const std::vector<int64_t>& ids
 ) {
     std::optional<std::vector<std::string>> out;
@@ -330,9 +352,8 @@ Result<bool> RowExists(db::Tx& tx, const std::string& sql, std::initializer_list
 
 // kNotFound unless the record exists in the account (and under the scope's parent).
 Status CheckRecord(db::Tx& tx, const Scope& scope, int64_t account_id, int64_t id) {
-    Result<bool> found = scope.parent_id
-                             ? RowExists(tx, scope.c.exists_in_parent, {account_id, id, *scope.parent_id})
-                             : RowExists(tx, scope.c.exists, {account_id, id});
+    Result<bool> found = scope.parent_id ? RowExists(tx, scope.c.exists_in_parent, {account_id, id, *scope.parent_id})
+                                         : RowExists(tx, scope.c.exists, {account_id, id});
     if (!found) return found.status();
     if (!*found) return NotFound(scope.c.def, IdString(id));
     return Status::Ok();
@@ -343,8 +364,7 @@ Status CheckParent(db::Tx& tx, const Scope& scope, int64_t account_id) {
     auto found = RowExists(tx, scope.c.parent_exists, {account_id, *scope.parent_id});
     if (!found) return found.status();
     if (!*found) {
-        return Status::NotFound(Singular(scope.c.def.parent->path) + " " +
-                                IdString(*scope.parent_id) + " not found");
+        return Status::NotFound(Singular(scope.c.def.parent->path) + " " + IdString(*scope.parent_id) + " not found");
     }
     return Status::Ok();
 }
@@ -366,7 +386,8 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     if (scope.parent_id) parent = ParentFilter{scope.c.parent_field, *scope.parent_id};
     for (const std::string& required : def.required_filters) {
         bool present = false;
-        for (const jsonapi::Filter& f : lq->filters) present = present || (f.field == required && f.op == jsonapi::FilterOp::kEq);
+        for (const jsonapi::Filter& f : lq->filters)
+            present = present || (f.field == required && f.op == jsonapi::FilterOp::kEq);
         if (!present) {
             return jsonapi::ErrorResponse(Status::InvalidArgument("filter[" + required + "] is required"));
         }
@@ -417,7 +438,8 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
         const std::string offset = "$" + std::to_string(params.size() + 2);
         params.emplace_back(page.size);
         params.emplace_back((page.number - 1) * page.size);
-        auto list = tx->PrepareDynamic(scope.c.select + sql->where + sql->order_by + " LIMIT " + limit + " OFFSET " + offset);
+        auto list =
+            tx->PrepareDynamic(scope.c.select + sql->where + sql->order_by + " LIMIT " + limit + " OFFSET " + offset);
         if (!list) return jsonapi::ErrorResponse(list.status());
         BindAll(*list, params);
         while (true) {
@@ -473,7 +495,9 @@ Response Show(Service& svc, const Scope& scope, Request& req, Context& ctx) {
 // ----------------------------------------------------------------------------------
 // Writing
 
-Status Blank(const WriteContext& wc, const Field& f) { return Status::Unprocessable("can't be blank", wc.Pointer(f.name)); }
+Status Blank(const WriteContext& wc, const Field& f) {
+    return Status::Unprocessable("can't be blank", wc.Pointer(f.name));
+}
 
 // Converts one attribute value to its column value, or a 422 naming the attribute.
 Result<ColumnValue> ConvertValue(const WriteContext& wc, const Field& f, const json::Value& v) {
@@ -539,8 +563,13 @@ bool IsBlank(const ColumnValue& v) {
 
 // Validates the body of one resource and collects its column values.
 Result<WriteContext> Collect(
-    db::Tx& tx, const Scope& scope, int64_t account_id, int64_t actor_key_id, const jsonapi::ResourceInput& input,
-    bool in_array, std::optional<int64_t> id
+    db::Tx& tx,
+    const Scope& scope,
+    int64_t account_id,
+    int64_t actor_key_id,
+    const jsonapi::ResourceInput& input,
+    bool in_array,
+    std::optional<int64_t> id
 ) {
     const ResourceDef& def = scope.c.def;
     WriteContext wc;
@@ -567,8 +596,9 @@ Result<WriteContext> Collect(
         if (f.required && IsBlank(*value)) return Blank(wc, f);
         if (f.kind == FieldKind::kRef) {
             if (const auto* ref = std::get_if<int64_t>(&*value)) {
-                auto found = RowExists(tx, "SELECT 1 FROM " + f.ref_table + " WHERE account_id = $1 AND id = $2",
-                                       {account_id, *ref});
+                auto found = RowExists(
+                    tx, "SELECT 1 FROM " + f.ref_table + " WHERE account_id = $1 AND id = $2", {account_id, *ref}
+                );
                 if (!found) return found.status();
                 if (!*found) return Status::Unprocessable("must exist", wc.Pointer(f.name));
             }
@@ -714,7 +744,8 @@ Status IndexForSearch(
 constexpr db::Query kInsertActivity{
     "activity_events.insert",
     "INSERT INTO activity_events (account_id, occurred_at, action, resource_type, resource_id, resource_name, "
-    "organization_id, actor_key_id, changes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2, $2)"};
+    "organization_id, actor_key_id, changes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2, "
+    "$2)"};
 
 // The attributes object of a rendered resource, or null.
 json::Value AttributesOf(const std::string* rendered) {
@@ -728,8 +759,14 @@ json::Value AttributesOf(const std::string* rendered) {
 // Records one write: the writable, non-secret attributes that changed, as
 // {"attr": {"from": before, "to": after}}. `from` is null on create, `to` on delete.
 Status RecordActivity(
-    db::Tx& tx, const Compiled& c, const Context& ctx, std::string_view action, int64_t id, const json::Value& from,
-    const json::Value& to, const std::string& now
+    db::Tx& tx,
+    const Compiled& c,
+    const Context& ctx,
+    std::string_view action,
+    int64_t id,
+    const json::Value& from,
+    const json::Value& to,
+    const std::string& now
 ) {
     if (!c.def.audited) return Status::Ok();
     static const json::Value kNull;
@@ -775,8 +812,14 @@ Status RecordActivity(
 
 // Creates or updates one resource inside `tx` and returns its rendered JSON.
 Result<std::string> WriteOne(
-    db::Tx& tx, const Scope& scope, const Context& ctx, const jsonapi::ResourceInput& input, bool in_array,
-    std::optional<int64_t> id, const std::string& now, const Action* action = nullptr,
+    db::Tx& tx,
+    const Scope& scope,
+    const Context& ctx,
+    const jsonapi::ResourceInput& input,
+    bool in_array,
+    std::optional<int64_t> id,
+    const std::string& now,
+    const Action* action = nullptr,
     const std::vector<std::pair<std::string, std::string>>& action_params = {}
 ) {
     const int64_t account_id = ctx.principal.account_id;
@@ -811,8 +854,7 @@ Result<std::string> WriteOne(
     if (!plain) return plain;
     const json::Value after_attrs = AttributesOf(&*plain);
     MORTAR_RETURN_IF_ERROR(RecordActivity(
-        tx, scope.c, ctx, id ? "update" : "create", row_id, AttributesOf(before ? &*before : nullptr), after_attrs,
-        now
+        tx, scope.c, ctx, id ? "update" : "create", row_id, AttributesOf(before ? &*before : nullptr), after_attrs, now
     ));
     MORTAR_RETURN_IF_ERROR(IndexForSearch(tx, scope.c, account_id, row_id, after_attrs, now));
     auto reveal = RevealWith(scope.c, ctx, false);
@@ -875,8 +917,7 @@ Result<Response> EachBulkItem(const jsonapi::ParsedBody& body, Fn fn) {
 }
 
 Response Create(Service& svc, const Scope& scope, Request& req, Context& ctx, bool allow_array) {
-    auto body =
-        ParseWriteBody(scope, req, allow_array ? jsonapi::BodyShape::kEither : jsonapi::BodyShape::kSingle);
+    auto body = ParseWriteBody(scope, req, allow_array ? jsonapi::BodyShape::kEither : jsonapi::BodyShape::kSingle);
     if (!body) return jsonapi::ErrorResponse(body.status());
     if (body->resources.empty()) return jsonapi::ErrorResponse(Status::InvalidArgument("data must not be empty"));
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
@@ -984,8 +1025,7 @@ ApiHandler Bind(std::shared_ptr<const Compiled> c, bool nested, Fn fn) {
             scope.parent_id = PathId(req.Param("parent_id"));
             if (!scope.parent_id) {
                 return jsonapi::ErrorResponse(Status::NotFound(
-                    Singular(c->def.parent->path) + " " + std::string(req.Param("parent_id")) +
-                    " not found"
+                    Singular(c->def.parent->path) + " " + std::string(req.Param("parent_id")) + " not found"
                 ));
             }
         }
@@ -1001,10 +1041,14 @@ void RegisterResource(Service& svc, http::Router& router, const ResourceDef& def
     auto add_routes = [&](const std::string& base, unsigned routes, bool nested) {
         const std::string one = base + "/{id}";
         if (routes & kList) {
-            svc.Add(router, M::kGet, base, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) { return List(svc, s, r, x); }));
+            svc.Add(router, M::kGet, base, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) {
+                        return List(svc, s, r, x);
+                    }));
         }
         if (routes & kShow) {
-            svc.Add(router, M::kGet, one, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) { return Show(svc, s, r, x); }));
+            svc.Add(router, M::kGet, one, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) {
+                        return Show(svc, s, r, x);
+                    }));
         }
         if (routes & kCreate) {
             // Nested routes take data[] (R6); flat routes take one resource unless the
@@ -1031,10 +1075,16 @@ void RegisterResource(Service& svc, http::Router& router, const ResourceDef& def
         }
         if (routes & kUpdate) {
             for (const Action& action : def.actions) {
-                svc.Add(router, M::kPatch, one + "/" + action.name,
-                        Bind(c, nested, [&svc, &action](auto& s, auto& r, auto& x) {
-                            return RunAction(svc, s, r, x, action);
-                        }));
+                svc.Add(
+                    router,
+                    M::kPatch,
+                    one + "/" + action.name,
+                    Bind(
+                        c,
+                        nested,
+                        [&svc, &action](auto& s, auto& r, auto& x) { return RunAction(svc, s, r, x, action); }
+                    )
+                );
             }
         }
         if (routes & kDeleteOne) {
@@ -1045,9 +1095,7 @@ void RegisterResource(Service& svc, http::Router& router, const ResourceDef& def
     };
     add_routes("/api/" + def.path, def.routes, false);
     if (def.parent) {
-        add_routes(
-            "/api/" + def.parent->path + "/{parent_id}/relationships/" + def.path, def.parent->routes, true
-        );
+        add_routes("/api/" + def.parent->path + "/{parent_id}/relationships/" + def.path, def.parent->routes, true);
     }
 }
 

@@ -53,7 +53,9 @@ Result<std::vector<ColumnValue>> FilterValues(const jsonapi::Filter& f, FieldKin
                 }
                 break;
             }
-            default: out.emplace_back(piece); break;
+            default:
+                out.emplace_back(piece);
+                break;
         }
     }
     if (out.empty()) return BadFilter(f, "needs a value");

@@ -3,12 +3,12 @@
 // on SQLite, list_sql_pgtest.cpp on PostgreSQL.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "api/list_sql.hpp"
 #include "db/database.hpp"
@@ -28,9 +28,11 @@ protected:
         ASSERT_TRUE(tx.ok());
         const bool pg = db_->dialect() == db::Dialect::kPostgres;
         ASSERT_TRUE(tx->ExecScript("DROP TABLE IF EXISTS gadgets").ok());
-        ASSERT_TRUE(tx->ExecScript(std::string("CREATE TABLE gadgets (id BIGINT PRIMARY KEY, account_id BIGINT NOT NULL, "
-                                               "parent_id BIGINT, name TEXT, size BIGINT, active ") +
-                                   (pg ? "BOOLEAN" : "INTEGER") + " NOT NULL, created_at TEXT NOT NULL)")
+        ASSERT_TRUE(tx->ExecScript(
+                          std::string("CREATE TABLE gadgets (id BIGINT PRIMARY KEY, account_id BIGINT NOT NULL, "
+                                      "parent_id BIGINT, name TEXT, size BIGINT, active ") +
+                          (pg ? "BOOLEAN" : "INTEGER") + " NOT NULL, created_at TEXT NOT NULL)"
+        )
                         .ok());
         struct Row {
             int64_t id, account, parent;
@@ -113,7 +115,9 @@ protected:
 
 using IdList = std::vector<int64_t>;
 
-TEST_P(ListSqlTest, NoFiltersListsTheAccountsRowsById) { EXPECT_EQ(*Ids(""), (IdList{1, 2, 3, 4})); }
+TEST_P(ListSqlTest, NoFiltersListsTheAccountsRowsById) {
+    EXPECT_EQ(*Ids(""), (IdList{1, 2, 3, 4}));
+}
 
 TEST_P(ListSqlTest, EqualityAndAnyOfInBothSpellings) {
     EXPECT_EQ(*Ids("filter[name]=alpha"), (IdList{1}));
@@ -137,11 +141,18 @@ TEST_P(ListSqlTest, TimestampRangesAreUtcWithOpenEnds) {
     EXPECT_EQ(*Ids("filter[created_at]=2024-01-03"), (IdList{3}));
 }
 
-TEST_P(ListSqlTest, UnknownFiltersAreIgnored) { EXPECT_EQ(*Ids("filter[colour]=red"), (IdList{1, 2, 3, 4})); }
+TEST_P(ListSqlTest, UnknownFiltersAreIgnored) {
+    EXPECT_EQ(*Ids("filter[colour]=red"), (IdList{1, 2, 3, 4}));
+}
 
 TEST_P(ListSqlTest, MalformedFilterValuesAreBadRequests) {
-    for (const char* q : {"filter[size]=big", "filter[active]=maybe", "filter[range][size]=1", "filter[range][name]=a,b",
-                          "filter[created_at]=yesterday,*", "filter[id]=,"}) {
+    for (const char* q :
+         {"filter[size]=big",
+          "filter[active]=maybe",
+          "filter[range][size]=1",
+          "filter[range][name]=a,b",
+          "filter[created_at]=yesterday,*",
+          "filter[id]=,"}) {
         auto ids = Ids(q);
         ASSERT_FALSE(ids.ok()) << q;
         EXPECT_EQ(ids.status().code(), Code::kInvalidArgument) << q;

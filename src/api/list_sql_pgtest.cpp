@@ -5,7 +5,8 @@
 
 namespace mortar::api::testing {
 INSTANTIATE_TEST_SUITE_P(
-    Postgres, ListSqlTest,
+    Postgres,
+    ListSqlTest,
     ::testing::Values(std::string(std::getenv("MORTAR_TEST_PG_DSN") ? std::getenv("MORTAR_TEST_PG_DSN") : ""))
 );
 }  // namespace mortar::api::testing

@@ -31,16 +31,26 @@ Field Make(std::string name, FieldKind kind) {
 }
 }  // namespace
 
-Field Field::Text(std::string name) { return Make(std::move(name), FieldKind::kText); }
+Field Field::Text(std::string name) {
+    return Make(std::move(name), FieldKind::kText);
+}
 Field Field::LongText(std::string name) {
     Field f = Make(std::move(name), FieldKind::kText);
     f.max_length = 65535;
     return f;
 }
-Field Field::Int(std::string name) { return Make(std::move(name), FieldKind::kInt); }
-Field Field::Bool(std::string name) { return Make(std::move(name), FieldKind::kBool); }
-Field Field::Date(std::string name) { return Make(std::move(name), FieldKind::kDate); }
-Field Field::Timestamp(std::string name) { return Make(std::move(name), FieldKind::kTimestamp); }
+Field Field::Int(std::string name) {
+    return Make(std::move(name), FieldKind::kInt);
+}
+Field Field::Bool(std::string name) {
+    return Make(std::move(name), FieldKind::kBool);
+}
+Field Field::Date(std::string name) {
+    return Make(std::move(name), FieldKind::kDate);
+}
+Field Field::Timestamp(std::string name) {
+    return Make(std::move(name), FieldKind::kTimestamp);
+}
 Field Field::Ref(std::string name, std::string ref_table) {
     Field f = Make(std::move(name), FieldKind::kRef);
     f.ref_table = std::move(ref_table);

@@ -43,7 +43,7 @@ using JsonNormaliser = std::function<Result<std::string>(const json::Value& valu
 
 // One attribute of a resource.
 struct Field {
-    std::string name;    // snake_case attribute name; the kebab-case key is derived
+    std::string name;  // snake_case attribute name; the kebab-case key is derived
     FieldKind kind = FieldKind::kText;
     std::string select;  // SQL expression read in SELECT; default "t.<name>"
     std::string column;  // column written by POST/PATCH; empty: read-only
@@ -54,7 +54,7 @@ struct Field {
     int max_length = 255;   // kText
     int list_truncate = 0;  // list responses cut the value to this many characters
     bool empty_string_for_null = false;
-    bool hidden = false;    // read for hooks, never rendered
+    bool hidden = false;      // read for hooks, never rendered
     bool public_url = false;  // the value is a path rendered after the public base URL
     bool secret = false;      // never written to the activity log
     JsonNormaliser normalise;
@@ -71,16 +71,46 @@ struct Field {
     // A read-only attribute computed by a SQL expression (a join or a subquery).
     static Field Computed(std::string name, FieldKind kind, std::string select);
 
-    Field& Required() { required = true; return *this; }
-    Field& Filterable() { filter = true; return *this; }
-    Field& Sortable() { sort = true; return *this; }
-    Field& ReadOnly() { column.clear(); return *this; }
-    Field& MaxLength(int n) { max_length = n; return *this; }
-    Field& TruncateInLists(int n) { list_truncate = n; return *this; }
-    Field& EmptyStringForNull() { empty_string_for_null = true; return *this; }
-    Field& Hidden() { hidden = true; return *this; }
-    Field& PublicUrl() { public_url = true; return *this; }
-    Field& Secret() { secret = true; return *this; }
+    Field& Required() {
+        required = true;
+        return *this;
+    }
+    Field& Filterable() {
+        filter = true;
+        return *this;
+    }
+    Field& Sortable() {
+        sort = true;
+        return *this;
+    }
+    Field& ReadOnly() {
+        column.clear();
+        return *this;
+    }
+    Field& MaxLength(int n) {
+        max_length = n;
+        return *this;
+    }
+    Field& TruncateInLists(int n) {
+        list_truncate = n;
+        return *this;
+    }
+    Field& EmptyStringForNull() {
+        empty_string_for_null = true;
+        return *this;
+    }
+    Field& Hidden() {
+        hidden = true;
+        return *this;
+    }
+    Field& PublicUrl() {
+        public_url = true;
+        return *this;
+    }
+    Field& Secret() {
+        secret = true;
+        return *this;
+    }
 };
 
 // A secret attribute (a password, an OTP secret). The vault seals it into `column`
@@ -133,9 +163,9 @@ enum Route : unsigned {
 
 // A resource that also lives under a parent: /api/<parent_path>/{parent_id}/relationships/<path>.
 struct Parent {
-    std::string path;    // "organizations"
-    std::string table;   // "organizations"
-    std::string field;   // the child's attribute holding the parent id: "organization_id"
+    std::string path;   // "organizations"
+    std::string table;  // "organizations"
+    std::string field;  // the child's attribute holding the parent id: "organization_id"
     unsigned routes = 0;
 };
 

@@ -34,7 +34,9 @@ constexpr db::Query kDeleteEntry{
     "search_entries.delete",
     "DELETE FROM search_entries WHERE account_id = $1 AND resource_type = $2 AND resource_id = $3"};
 
-std::string Placeholder(std::size_t n) { return "$" + std::to_string(n); }
+std::string Placeholder(std::size_t n) {
+    return "$" + std::to_string(n);
+}
 
 }  // namespace
 
@@ -70,8 +72,13 @@ std::vector<std::string> SearchWords(std::string_view text) {
 }
 
 Status IndexRecord(
-    db::Tx& tx, int64_t account_id, std::string_view resource_type, int64_t resource_id,
-    std::optional<int64_t> organization_id, std::string_view title, std::string_view now
+    db::Tx& tx,
+    int64_t account_id,
+    std::string_view resource_type,
+    int64_t resource_id,
+    std::optional<int64_t> organization_id,
+    std::string_view title,
+    std::string_view now
 ) {
     const db::Param org = organization_id ? db::Param(*organization_id) : db::Param(db::Null{});
     auto find = tx.Prepare(kFindEntry);
@@ -93,7 +100,12 @@ Status IndexRecord(
     } else {
         auto insert = tx.Prepare(kInsertEntry);
         if (!insert) return insert.status();
-        insert->Bind(1, account_id).Bind(2, resource_type).Bind(3, resource_id).Bind(4, org).Bind(5, title).Bind(6, now);
+        insert->Bind(1, account_id)
+            .Bind(2, resource_type)
+            .Bind(3, resource_id)
+            .Bind(4, org)
+            .Bind(5, title)
+            .Bind(6, now);
         auto step = insert->Step();
         if (!step) return step.status();
         if (!*step) return Status::Internal("search entry insert returned no id");
@@ -131,8 +143,10 @@ http::Response Search(Service& svc, http::Request& req, Context& ctx) {
     for (std::size_t i = 0; i < words.size() && i < kMaxQueryWords; ++i) {
         params.emplace_back(std::string_view(words[i]));
         // Words hold no LIKE wildcards: '%' and '_' split words.
-        where += " AND EXISTS (SELECT 1 FROM search_words w WHERE w.account_id = e.account_id AND w.entry_id = e.id "
-                 "AND w.word LIKE " + Placeholder(params.size()) + " || '%')";
+        where +=
+            " AND EXISTS (SELECT 1 FROM search_words w WHERE w.account_id = e.account_id AND w.entry_id = e.id "
+            "AND w.word LIKE " +
+            Placeholder(params.size()) + " || '%')";
     }
     std::list<std::string> kept;  // owns filter values bound as views (stable addresses)
     for (const jsonapi::Filter& f : lq->filters) {
@@ -146,7 +160,8 @@ http::Response Search(Service& svc, http::Request& req, Context& ctx) {
             if (!list.empty()) where += " AND e.resource_type IN (" + list + ")";
         } else if (f.field == "organization_id") {
             auto id = ParseInt64(f.value);
-            if (!id) return jsonapi::ErrorResponse(Status::InvalidArgument("filter[organization_id] must be an integer"));
+            if (!id)
+                return jsonapi::ErrorResponse(Status::InvalidArgument("filter[organization_id] must be an integer"));
             params.emplace_back(*id);
             where += " AND e.organization_id = " + Placeholder(params.size());
         }

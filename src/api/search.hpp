@@ -24,8 +24,13 @@ std::vector<std::string> SearchWords(std::string_view text);
 
 // Adds or replaces the record's entry and words, inside the writing transaction.
 Status IndexRecord(
-    db::Tx& tx, int64_t account_id, std::string_view resource_type, int64_t resource_id,
-    std::optional<int64_t> organization_id, std::string_view title, std::string_view now
+    db::Tx& tx,
+    int64_t account_id,
+    std::string_view resource_type,
+    int64_t resource_id,
+    std::optional<int64_t> organization_id,
+    std::string_view title,
+    std::string_view now
 );
 // Removes the record's entry; it is not an error if there was none.
 Status UnindexRecord(db::Tx& tx, int64_t account_id, std::string_view resource_type, int64_t resource_id);

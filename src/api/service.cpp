@@ -92,8 +92,9 @@ void Service::Add(http::Router& router, http::Method method, std::string_view pa
                 if (!principal) return jsonapi::ErrorResponse(principal.status());
                 if (const int64_t retry = rate_limiter_.Acquire(principal->account_id); retry > 0) {
                     http::Response r = jsonapi::ErrorResponse(
-                        429, "rate limit exceeded: at most " + std::to_string(options_.rate_limit) + " requests per " +
-                                 std::to_string(options_.rate_window_seconds) + " seconds"
+                        429,
+                        "rate limit exceeded: at most " + std::to_string(options_.rate_limit) + " requests per " +
+                            std::to_string(options_.rate_window_seconds) + " seconds"
                     );
                     r.SetHeader("Retry-After", std::to_string(retry));
                     return r;

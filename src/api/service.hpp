@@ -32,9 +32,9 @@ struct ServiceOptions {
 // What an API handler knows about the request beyond http::Request.
 struct Context {
     auth::Principal principal;
-    std::string api_base;        // "http://host:port/api"
-    std::string public_base;     // "http://host:port"
-    jsonapi::QueryPairs query;   // the decoded query string
+    std::string api_base;                 // "http://host:port/api"
+    std::string public_base;              // "http://host:port"
+    jsonapi::QueryPairs query;            // the decoded query string
     const vault::Vault* vault = nullptr;  // seals and opens secrets; null when not configured
 };
 

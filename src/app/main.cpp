@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // The `mortar` binary: configuration and wiring only.
-#include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +7,10 @@
 #include <memory>
 #include <string>
 #include <thread>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include "api/service.hpp"
 #include "auth/api_keys.hpp"
@@ -45,7 +45,8 @@ struct StoreOptions {
 
     void AddMasterKeyOption(CLI::App* cmd) {
         cmd->add_option(
-               "--master-key-file", master_key_file,
+               "--master-key-file",
+               master_key_file,
                "File holding the vault's master key (default: <data-dir>/master.key; keep it outside the data "
                "directory and its backups in production)"
         )
@@ -58,10 +59,11 @@ struct StoreOptions {
         const std::string path = MasterKeyPath();
         if (create) {
             std::error_code ec;
-            std::filesystem::create_directories(std::filesystem::path(path).parent_path().empty()
-                                                    ? std::filesystem::path(".")
-                                                    : std::filesystem::path(path).parent_path(),
-                                                ec);
+            std::filesystem::create_directories(
+                std::filesystem::path(path).parent_path().empty() ? std::filesystem::path(".")
+                                                                  : std::filesystem::path(path).parent_path(),
+                ec
+            );
         }
         auto key = vault::LoadOrCreateMasterKey(path, create);
         if (!key) return key.status();
@@ -81,7 +83,8 @@ struct StoreOptions {
                        " because none was there, so this database's key file is missing: restore it";
         }
         if (std::filesystem::exists(path + ".new")) {
-            message += "; " + path + ".new exists: an interrupted rotation can be completed with mortar admin rotate-key";
+            message +=
+                "; " + path + ".new exists: an interrupted rotation can be completed with mortar admin rotate-key";
         }
         return Status(opened.status().code(), message);
     }
@@ -91,7 +94,8 @@ struct StoreOptions {
             ->envname("MORTAR_DATA_DIR")
             ->capture_default_str();
         cmd->add_option(
-               "--db", db_url,
+               "--db",
+               db_url,
                "Database: a SQLite file path, or postgresql://user@host/dbname (or a libpq key=value string)"
         )
             ->envname("MORTAR_DB");
@@ -177,7 +181,9 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
     });
     router.Add(http::Method::kGet, "/readyz", [&db](http::Request&) {
         if (Status s = db.Ping(); !s.ok()) {
-            return http::Response::Text(503, "{\"status\":\"unavailable\",\"detail\":\"database\"}", "application/json");
+            return http::Response::Text(
+                503, "{\"status\":\"unavailable\",\"detail\":\"database\"}", "application/json"
+            );
         }
         return http::Response::Text(200, "{\"status\":\"ready\"}", "application/json");
     });
@@ -200,7 +206,9 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
     if (Status s = server.Start(); !s.ok()) return Fail(s);
     server.StopOnSignals();
     log::info(
-        "serving on {}:{} ({} store)", host, server.port(),
+        "serving on {}:{} ({} store)",
+        host,
+        server.port(),
         db.dialect() == db::Dialect::kSqlite ? "SQLite" : "PostgreSQL"
     );
     std::printf("mortar: listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(server.port()));
@@ -230,7 +238,10 @@ int Main(int argc, char** argv) {
         ->capture_default_str();
     store.AddTo(serve);
     store.AddMasterKeyOption(serve);
-    serve->add_option("--public-url", serve_opts.public_url, "Public base URL used in links, e.g. https://docs.example.com")
+    serve
+        ->add_option(
+            "--public-url", serve_opts.public_url, "Public base URL used in links, e.g. https://docs.example.com"
+        )
         ->envname("MORTAR_PUBLIC_URL");
     serve->add_option("--rate-limit", serve_opts.rate_limit, "API requests allowed per account per window (0: off)")
         ->envname("MORTAR_RATE_LIMIT")
@@ -245,7 +256,10 @@ int Main(int argc, char** argv) {
         ->capture_default_str();
     serve->add_option("--workers", serve_opts.workers, "Worker threads for request handling (default: 2 per core)")
         ->envname("MORTAR_WORKERS");
-    serve->add_option("--io-threads", serve_opts.io_threads, "Threads reading and writing sockets (default: one per core)")
+    serve
+        ->add_option(
+            "--io-threads", serve_opts.io_threads, "Threads reading and writing sockets (default: one per core)"
+        )
         ->envname("MORTAR_IO_THREADS");
     serve->add_flag("--no-response-cache", serve_opts.no_response_cache, "Render every list page afresh")
         ->envname("MORTAR_NO_RESPONSE_CACHE");
@@ -324,8 +338,10 @@ int Main(int argc, char** argv) {
         auto rotated = vault::RotateMasterKeyFile(db, store.MasterKeyPath());
         if (!rotated) return Fail(rotated.status());
         std::fprintf(
-            stderr, "mortar: master key rotated (%d data key(s) re-wrapped%s); the new key is in %s\n",
-            rotated->keys_rewrapped, rotated->resumed ? ", an interrupted rotation completed" : "",
+            stderr,
+            "mortar: master key rotated (%d data key(s) re-wrapped%s); the new key is in %s\n",
+            rotated->keys_rewrapped,
+            rotated->resumed ? ", an interrupted rotation completed" : "",
             store.MasterKeyPath().c_str()
         );
         return 0;
@@ -336,8 +352,12 @@ int Main(int argc, char** argv) {
         std::printf("%-8s %-16s %-20s %-8s %-25s %s\n", "ID", "ACCOUNT", "PREFIX", "SECRETS", "CREATED", "REVOKED");
         for (const auto& k : *keys) {
             std::printf(
-                "%-8lld %-16s ITG.%-16s %-8s %-25s %s\n", static_cast<long long>(k.id), k.account_name.c_str(),
-                k.prefix.c_str(), k.password_access ? "yes" : "no", k.created_at.c_str(),
+                "%-8lld %-16s ITG.%-16s %-8s %-25s %s\n",
+                static_cast<long long>(k.id),
+                k.account_name.c_str(),
+                k.prefix.c_str(),
+                k.password_access ? "yes" : "no",
+                k.created_at.c_str(),
                 k.revoked_at.empty() ? "-" : k.revoked_at.c_str()
             );
         }
@@ -348,4 +368,6 @@ int Main(int argc, char** argv) {
 
 }  // namespace mortar
 
-int main(int argc, char** argv) { return mortar::Main(argc, argv); }
+int main(int argc, char** argv) {
+    return mortar::Main(argc, argv);
+}

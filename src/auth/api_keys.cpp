@@ -10,8 +10,7 @@ namespace {
 
 constexpr db::Query kFindAccount{"accounts.find_by_name", "SELECT id FROM accounts WHERE name = $1"};
 constexpr db::Query kInsertAccount{
-    "accounts.insert",
-    "INSERT INTO accounts (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id"};
+    "accounts.insert", "INSERT INTO accounts (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id"};
 constexpr db::Query kInsertKey{
     "api_keys.insert",
     "INSERT INTO api_keys (account_id, prefix, secret_hash, name, password_access, created_at) "

@@ -53,8 +53,8 @@ Result<std::vector<ApiKeyInfo>> ListApiKeys(db::Database& db, std::string_view a
 
 // Checks an x-api-key header value. kUnauthenticated for an absent, malformed,
 // unknown or revoked key (one message for all, so nothing can be probed). Results are
-// cached for up to five seconds per key value (so a revocation made by another process takes effect within five seconds); InvalidateAll() clears
-// the cache. Thread safety: thread-safe.
+// cached for up to five seconds per key value (so a revocation made by another process takes effect within five
+// seconds); InvalidateAll() clears the cache. Thread safety: thread-safe.
 class Authenticator {
 public:
     Authenticator(db::Database& db, const Clock& clock);

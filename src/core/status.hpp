@@ -13,17 +13,17 @@ namespace mortar {
 // http::StatusFromCode (400, 401, 403, 404, 409, 415, 422, 429, 503, 504, 500).
 enum class Code {
     kOk,
-    kInvalidArgument,     // malformed input: 400
-    kUnauthenticated,     // no or unknown credentials: 401
-    kPermissionDenied,    // valid credentials lacking a permission: 403
-    kNotFound,            // unknown record or route: 404
-    kConflict,            // a state conflict the caller can resolve: 409
-    kUnsupportedMedia,    // body media type not accepted: 415
-    kUnprocessable,       // validation failure on well-formed input: 422
-    kResourceExhausted,   // rate limit: 429
-    kUnavailable,         // database busy, pool exhausted, upstream down: 503
-    kDeadlineExceeded,    // timeout: 504
-    kInternal,            // a bug or an unexpected fault: 500
+    kInvalidArgument,    // malformed input: 400
+    kUnauthenticated,    // no or unknown credentials: 401
+    kPermissionDenied,   // valid credentials lacking a permission: 403
+    kNotFound,           // unknown record or route: 404
+    kConflict,           // a state conflict the caller can resolve: 409
+    kUnsupportedMedia,   // body media type not accepted: 415
+    kUnprocessable,      // validation failure on well-formed input: 422
+    kResourceExhausted,  // rate limit: 429
+    kUnavailable,        // database busy, pool exhausted, upstream down: 503
+    kDeadlineExceeded,   // timeout: 504
+    kInternal,           // a bug or an unexpected fault: 500
 };
 
 // A Status is the outcome of an operation that can fail for reasons outside the
@@ -67,7 +67,7 @@ private:
 template <class T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+    Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
     Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design
 
     bool ok() const { return v_.index() == 0; }
@@ -98,21 +98,27 @@ public:
 
 }  // namespace mortar
 
-#define MORTAR_CHECK(cond, why)                                                                   \
-    do {                                                                                         \
-        if (!(cond)) throw ::mortar::LogicError(std::string(__FILE__ ":") + std::to_string(__LINE__) + \
-                                                ": check failed: " #cond ": " + (why));          \
+#define MORTAR_CHECK(cond, why)                                                                              \
+    do {                                                                                                     \
+        if (!(cond))                                                                                         \
+            throw ::mortar::LogicError(                                                                      \
+                std::string(__FILE__ ":") + std::to_string(__LINE__) + ": check failed: " #cond ": " + (why) \
+            );                                                                                               \
     } while (0)
 
 // Returns early with the Status of a failed Status or Result expression.
-#define MORTAR_RETURN_IF_ERROR(expr)              \
-    do {                                          \
-        auto&& mortar_status_ = (expr);           \
+#define MORTAR_RETURN_IF_ERROR(expr)                                                   \
+    do {                                                                               \
+        auto&& mortar_status_ = (expr);                                                \
         if (!mortar_status_.ok()) return ::mortar::internal::ToStatus(mortar_status_); \
     } while (0)
 
 namespace mortar::internal {
-inline const Status& ToStatus(const Status& s) { return s; }
+inline const Status& ToStatus(const Status& s) {
+    return s;
+}
 template <class T>
-const Status& ToStatus(const Result<T>& r) { return r.status(); }
+const Status& ToStatus(const Result<T>& r) {
+    return r.status();
+}
 }  // namespace mortar::internal

@@ -68,7 +68,8 @@ std::vector<Item> Parse(std::string_view stored) {
         if (const json::Value* x = v.Find("position"); x && x->is_int()) item.position = x->as_int();
         if (const json::Value* x = v.Find("completed"); x && x->is_bool()) item.completed = x->as_bool();
         if (const json::Value* x = v.Find("completed-at"); x && x->is_string()) item.completed_at = x->as_string();
-        if (const json::Value* x = v.Find("completed-by-key-id"); x && x->is_int()) item.completed_by_key_id = x->as_int();
+        if (const json::Value* x = v.Find("completed-by-key-id"); x && x->is_int())
+            item.completed_by_key_id = x->as_int();
         items.push_back(std::move(item));
     }
     return items;
@@ -100,7 +101,8 @@ Result<std::vector<Item>> ReadItems(const json::Value& value, const std::string&
             }
         }
         if (item.name.empty()) return Status::Unprocessable("can't be blank", at + "/name");
-        if (item.name.size() > 1000) return Status::Unprocessable("is too long (maximum is 1000 characters)", at + "/name");
+        if (item.name.size() > 1000)
+            return Status::Unprocessable("is too long (maximum is 1000 characters)", at + "/name");
         items.push_back(std::move(item));
     }
     std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.position < b.position; });
@@ -163,7 +165,9 @@ Status BeforeChecklistWrite(db::Tx& tx, api::WriteContext& wc) {
     int64_t next_id = 1;
     for (const Item& c : current) next_id = std::max(next_id, c.id + 1);
     for (Item& item : items) {
-        auto kept = std::find_if(current.begin(), current.end(), [&](const Item& c) { return item.id != 0 && c.id == item.id; });
+        auto kept = std::find_if(current.begin(), current.end(), [&](const Item& c) {
+            return item.id != 0 && c.id == item.id;
+        });
         if (kept != current.end()) {
             item.completed = kept->completed;
             item.completed_at = kept->completed_at;
@@ -188,7 +192,8 @@ api::Action ItemAction(const char* name, bool complete) {
             auto stored = StoredItems(tx, kChecklistItems, wc.account_id, *wc.id);
             if (!stored) return stored.status();
             std::vector<Item> items = Parse(*stored);
-            auto it = std::find_if(items.begin(), items.end(), [&](const Item& i) { return item_id && i.id == *item_id; });
+            auto it =
+                std::find_if(items.begin(), items.end(), [&](const Item& i) { return item_id && i.id == *item_id; });
             if (it == items.end()) {
                 return Status::NotFound("checklist item " + std::string(wc.PathParam("item_id")) + " not found");
             }
@@ -236,7 +241,8 @@ api::ResourceDef MakeChecklists() {
     api::ResourceDef def;
     def.path = "checklists";
     def.table = "checklists";
-    def.joins = std::string(kJoinOrganization) + " LEFT JOIN checklist_templates ctp ON ctp.id = t.checklist_template_id";
+    def.joins =
+        std::string(kJoinOrganization) + " LEFT JOIN checklist_templates ctp ON ctp.id = t.checklist_template_id";
     AddOrganization(def.fields);
     def.fields.insert(
         def.fields.end(),

@@ -3,9 +3,9 @@
 // servers, workstations, switches, firewalls — with their network interfaces (3.4).
 // MAC addresses are stored as entered and normalised (12 hex digits), so a lookup by
 // any spelling finds the device on its own MAC or on any of its interfaces.
-#include <arpa/inet.h>
-
 #include <string>
+
+#include <arpa/inet.h>
 
 #include "core/clock.hpp"
 #include "core/mac.hpp"
@@ -127,7 +127,9 @@ api::CustomFilter MacFilter() {
             std::string list;
             for (const std::string& piece : jsonapi::SplitFilterValue(value)) {
                 auto mac = NormalizeMac(piece);
-                if (!mac) return Status::InvalidArgument("filter[mac_address] must be MAC addresses such as 3C:52:82:10:AA:01");
+                if (!mac)
+                    return Status::InvalidArgument("filter[mac_address] must be MAC addresses such as 3C:52:82:10:AA:01"
+                    );
                 if (!list.empty()) list += ", ";
                 list += bind(*mac);
             }
@@ -160,7 +162,8 @@ api::ResourceDef MakeConfigurations() {
         {
             Field::Computed("organization_short_name", FieldKind::kText, "o.short_name"),
             Field::Computed(
-                "resource_url", FieldKind::kText,
+                "resource_url",
+                FieldKind::kText,
                 "CAST(t.organization_id AS TEXT) || '/configurations/' || CAST(t.id AS TEXT)"
             )
                 .PublicUrl(),
@@ -197,7 +200,8 @@ api::ResourceDef MakeConfigurations() {
             Field::Computed("location_name", FieldKind::kText, "l.name"),
             Field::Ref("contact_id", "contacts").Filterable(),
             Field::Computed(
-                "contact_name", FieldKind::kText,
+                "contact_name",
+                FieldKind::kText,
                 "NULLIF(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), '')"
             ),
             Field::Bool("archived").Filterable(),

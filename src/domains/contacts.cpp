@@ -44,7 +44,8 @@ Result<std::string> RequiredString(const Entry& e, std::string_view name, const 
     const json::Value* v = e.Get(name);
     auto s = v ? jsonapi::ReadString(*v) : Result<std::optional<std::string>>(std::optional<std::string>());
     if (!s) return Status::Unprocessable(s.status().message(), pointer + "/" + UnderscoreToDash(name));
-    if (!*s || Trim(**s).empty()) return Status::Unprocessable("can't be blank", pointer + "/" + UnderscoreToDash(name));
+    if (!*s || Trim(**s).empty())
+        return Status::Unprocessable("can't be blank", pointer + "/" + UnderscoreToDash(name));
     if ((*s)->size() > 255) return Status::Unprocessable("is too long (maximum is 255 characters)", pointer);
     return std::string(Trim(**s));
 }
@@ -176,7 +177,8 @@ api::ResourceDef MakeContacts() {
         def.fields.end(),
         {
             Field::Computed(
-                "name", FieldKind::kText,
+                "name",
+                FieldKind::kText,
                 "NULLIF(trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, '')), '')"
             ),
             Field::Text("first_name").Filterable().Sortable(),
@@ -189,12 +191,14 @@ api::ResourceDef MakeContacts() {
             Field::Computed("location_name", FieldKind::kText, "l.name"),
             Field::Bool("important").Filterable(),
             Field::Bool("restricted"),
-            Field::Json("contact_emails", [](const json::Value& v, const std::string& p) {
-                return NormaliseEntries(v, p, false);
-            }),
-            Field::Json("contact_phones", [](const json::Value& v, const std::string& p) {
-                return NormaliseEntries(v, p, true);
-            }),
+            Field::Json(
+                "contact_emails",
+                [](const json::Value& v, const std::string& p) { return NormaliseEntries(v, p, false); }
+            ),
+            Field::Json(
+                "contact_phones",
+                [](const json::Value& v, const std::string& p) { return NormaliseEntries(v, p, true); }
+            ),
             Field::Text("primary_email").ReadOnly().Filterable().Hidden(),
             Field::Computed("psa_integration", FieldKind::kText, "NULL"),
         }

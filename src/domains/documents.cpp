@@ -13,8 +13,7 @@ namespace mortar::domains {
 namespace {
 
 constexpr db::Query kFolderOrganization{
-    "document_folders.organization",
-    "SELECT organization_id FROM document_folders WHERE account_id = $1 AND id = $2"};
+    "document_folders.organization", "SELECT organization_id FROM document_folders WHERE account_id = $1 AND id = $2"};
 constexpr db::Query kDocumentOrganization{
     "documents.organization", "SELECT organization_id FROM documents WHERE account_id = $1 AND id = $2"};
 constexpr db::Query kFolderParentOrganization{
@@ -61,7 +60,9 @@ Status BeforeDocumentWrite(db::Tx& tx, api::WriteContext& wc) {
         }
     }
     if (wc.create) {
-        wc.Set("created_by_key_id", wc.actor_key_id > 0 ? api::ColumnValue(wc.actor_key_id) : api::ColumnValue(db::Null{}));
+        wc.Set(
+            "created_by_key_id", wc.actor_key_id > 0 ? api::ColumnValue(wc.actor_key_id) : api::ColumnValue(db::Null{})
+        );
     }
     wc.Set("updated_by_key_id", wc.actor_key_id > 0 ? api::ColumnValue(wc.actor_key_id) : api::ColumnValue(db::Null{}));
     return CheckFolder(tx, wc, "document_folder_id", kDocumentOrganization, "document_folder_id");
@@ -114,7 +115,8 @@ api::ResourceDef MakeDocuments() {
         Field::Ref("organization_id", "organizations").Filterable(),
         Field::Computed("organization_name", FieldKind::kText, "o.name"),
         Field::Computed(
-            "resource_url", FieldKind::kText,
+            "resource_url",
+            FieldKind::kText,
             "coalesce(CAST(t.organization_id AS TEXT), 'global') || '/docs/' || CAST(t.id AS TEXT)"
         )
             .PublicUrl(),
@@ -134,13 +136,11 @@ api::ResourceDef MakeDocuments() {
     def.routes = api::kList | api::kShow | api::kCreate | api::kUpdate | api::kBulkUpdate | api::kDeleteOne;
     def.hooks.before_write = BeforeDocumentWrite;
     def.search_title = "name";
-    def.actions.push_back(api::Action{
-        .name = "publish",
-        .apply = [](db::Tx&, api::WriteContext& wc) {
-            wc.Set("published", true);
-            wc.Set("published_at", FormatTimestamp(Clock::Real().NowMillis()));
-            return Status::Ok();
-        }});
+    def.actions.push_back(api::Action{.name = "publish", .apply = [](db::Tx&, api::WriteContext& wc) {
+                                          wc.Set("published", true);
+                                          wc.Set("published_at", FormatTimestamp(Clock::Real().NowMillis()));
+                                          return Status::Ok();
+                                      }});
     def.parent = api::Parent{
         .path = "organizations",
         .table = "organizations",

@@ -19,8 +19,8 @@
 namespace mortar::domains {
 namespace {
 
-constexpr std::string_view kKinds[] = {"Checkbox", "Date", "Header", "Number", "Select", "Text",
-                                       "Textbox", "Upload", "Tag", "Percent", "Password"};
+constexpr std::string_view kKinds[] = {
+    "Checkbox", "Date", "Header", "Number", "Select", "Text", "Textbox", "Upload", "Tag", "Percent", "Password"};
 
 // A Tag field's target: the IT Glue tag type, its table and the record name expression.
 struct TagTarget {
@@ -37,8 +37,8 @@ constexpr TagTarget kTagTargets[] = {
     {"Passwords", "passwords", "x.name"},
     {"Checklists", "checklists", "x.name"},
 };
-constexpr std::string_view kOtherTagTypes[] = {"Domains", "SslCertificates", "Tickets", "ChecklistTemplates",
-                                               "AccountsUsers"};
+constexpr std::string_view kOtherTagTypes[] = {
+    "Domains", "SslCertificates", "Tickets", "ChecklistTemplates", "AccountsUsers"};
 constexpr std::string_view kFlexibleTagPrefix = "FlexibleAssetType: ";
 
 // "Owner Team" -> "owner-team".
@@ -68,14 +68,19 @@ bool KnownTagType(std::string_view tag_type) {
     for (const TagTarget& t : kTagTargets) {
         if (t.tag_type == tag_type) return true;
     }
-    if (std::find(std::begin(kOtherTagTypes), std::end(kOtherTagTypes), tag_type) != std::end(kOtherTagTypes)) return true;
-    return tag_type.starts_with(kFlexibleTagPrefix) && ParseInt64(tag_type.substr(kFlexibleTagPrefix.size())).has_value();
+    if (std::find(std::begin(kOtherTagTypes), std::end(kOtherTagTypes), tag_type) != std::end(kOtherTagTypes))
+        return true;
+    return tag_type.starts_with(kFlexibleTagPrefix) &&
+           ParseInt64(tag_type.substr(kFlexibleTagPrefix.size())).has_value();
 }
 
 // The rules a field definition must satisfy, whichever route defines it.
 Status CheckFieldRules(
-    std::string_view kind, const std::optional<std::string>& tag_type, const std::optional<std::string>& default_value,
-    bool create, const std::function<std::string(std::string_view)>& pointer
+    std::string_view kind,
+    const std::optional<std::string>& tag_type,
+    const std::optional<std::string>& default_value,
+    bool create,
+    const std::function<std::string(std::string_view)>& pointer
 ) {
     if (!KnownKind(kind)) {
         return Status::Unprocessable(
@@ -105,8 +110,14 @@ constexpr db::Query kFieldRow{
     "SELECT flexible_asset_type_id, kind, tag_type, default_value FROM flexible_asset_fields "
     "WHERE account_id = $1 AND id = $2"};
 
-Status CheckNameFree(db::Tx& tx, int64_t account_id, int64_t type_id, const std::string& key, int64_t field_id,
-                     const std::string& pointer) {
+Status CheckNameFree(
+    db::Tx& tx,
+    int64_t account_id,
+    int64_t type_id,
+    const std::string& key,
+    int64_t field_id,
+    const std::string& pointer
+) {
     auto stmt = tx.Prepare(kFieldNameTaken);
     if (!stmt) return stmt.status();
     stmt->Bind(1, account_id).Bind(2, type_id).Bind(3, std::string_view(key)).Bind(4, field_id);
@@ -152,8 +163,9 @@ Status BeforeFieldWrite(db::Tx& tx, api::WriteContext& wc) {
     if (const auto name = TextOf(wc.Get("name"))) {
         const std::string key = NameKey(*name);
         if (key.empty()) return Status::Unprocessable("must contain a letter or digit", wc.Pointer("name"));
-        MORTAR_RETURN_IF_ERROR(CheckNameFree(tx, wc.account_id, type_id.value_or(0), key, wc.id.value_or(0),
-                                             wc.Pointer("name")));
+        MORTAR_RETURN_IF_ERROR(
+            CheckNameFree(tx, wc.account_id, type_id.value_or(0), key, wc.id.value_or(0), wc.Pointer("name"))
+        );
         wc.Set("name_key", key);
     }
     return Status::Ok();
@@ -210,9 +222,10 @@ Result<InlineField> ReadInlineField(const json::Value& attrs, const std::string&
             auto b = jsonapi::ReadBool(v);
             if (!b) return Status::Unprocessable(b.status().message(), at(raw));
             const bool value = b->value_or(false);
-            (key == "required" ? f.required : key == "use_for_title" ? f.use_for_title
-                                           : key == "expiration"     ? f.expiration
-                                                                     : f.show_in_list) = value;
+            (key == "required"        ? f.required
+             : key == "use_for_title" ? f.use_for_title
+             : key == "expiration"    ? f.expiration
+                                      : f.show_in_list) = value;
         }
     }
     if (Trim(f.name).empty()) return Status::Unprocessable("can't be blank", at("name"));
@@ -296,7 +309,8 @@ constexpr db::Query kTypeFields{
     "SELECT name, name_key, kind, tag_type, default_value, decimals, required, use_for_title "
     "FROM flexible_asset_fields WHERE account_id = $1 AND flexible_asset_type_id = $2 ORDER BY field_order, id"};
 constexpr db::Query kAssetRow{
-    "flexible_assets.row", "SELECT flexible_asset_type_id, traits FROM flexible_assets WHERE account_id = $1 AND id = $2"};
+    "flexible_assets.row",
+    "SELECT flexible_asset_type_id, traits FROM flexible_assets WHERE account_id = $1 AND id = $2"};
 
 Result<std::vector<FieldDef>> LoadFields(db::Tx& tx, int64_t account_id, int64_t type_id) {
     auto stmt = tx.Prepare(kTypeFields);
@@ -348,8 +362,15 @@ Result<std::vector<int64_t>> TagIds(const json::Value& v, const std::string& poi
 }
 
 // Resolves tag ids to {"type", "values": [{id, name, organization-name}]}.
-Status WriteTag(db::Tx& tx, int64_t account_id, const FieldDef& f, const std::vector<int64_t>& ids,
-                const std::string& pointer, json::Writer& w, std::vector<std::string>& names) {
+Status WriteTag(
+    db::Tx& tx,
+    int64_t account_id,
+    const FieldDef& f,
+    const std::vector<int64_t>& ids,
+    const std::string& pointer,
+    json::Writer& w,
+    std::vector<std::string>& names
+) {
     const std::string tag_type = f.tag_type.value_or("");
     std::string sql;
     for (const TagTarget& t : kTagTargets) {
@@ -360,9 +381,10 @@ Status WriteTag(db::Tx& tx, int64_t account_id, const FieldDef& f, const std::ve
               " WHERE x.account_id = $1 AND x.id = $2";
     }
     if (sql.empty() && tag_type.starts_with(kFlexibleTagPrefix)) {
-        sql = "SELECT x.id, x.name, o.name FROM flexible_assets x LEFT JOIN organizations o ON o.id = x.organization_id "
-              "WHERE x.account_id = $1 AND x.id = $2 AND x.flexible_asset_type_id = " +
-              std::to_string(*ParseInt64(std::string_view(tag_type).substr(kFlexibleTagPrefix.size())));
+        sql =
+            "SELECT x.id, x.name, o.name FROM flexible_assets x LEFT JOIN organizations o ON o.id = x.organization_id "
+            "WHERE x.account_id = $1 AND x.id = $2 AND x.flexible_asset_type_id = " +
+            std::to_string(*ParseInt64(std::string_view(tag_type).substr(kFlexibleTagPrefix.size())));
     }
     if (sql.empty()) return Status::Unprocessable("tags of type " + tag_type + " are not supported yet", pointer);
     w.BeginObject();
@@ -395,8 +417,15 @@ Status WriteTag(db::Tx& tx, int64_t account_id, const FieldDef& f, const std::ve
 
 // Checks traits against the fields and writes the stored object; sets `title` from the
 // use-for-title fields.
-Status NormaliseTraits(db::Tx& tx, int64_t account_id, const std::vector<FieldDef>& fields, const json::Value& traits,
-                       const std::string& pointer, std::string& stored, std::string& title) {
+Status NormaliseTraits(
+    db::Tx& tx,
+    int64_t account_id,
+    const std::vector<FieldDef>& fields,
+    const json::Value& traits,
+    const std::string& pointer,
+    std::string& stored,
+    std::string& title
+) {
     if (!traits.is_object()) return Status::Unprocessable("must be an object keyed by field name-key", pointer);
     // Keys may arrive snake_case (itglue-py): compare with dashes.
     auto find = [&](const std::string& key) -> const json::Value* {
@@ -408,7 +437,8 @@ Status NormaliseTraits(db::Tx& tx, int64_t account_id, const std::vector<FieldDe
     };
     for (const auto& [k, v] : traits.as_object()) {
         const std::string key = UnderscoreToDash(k);
-        const bool known = std::any_of(fields.begin(), fields.end(), [&](const FieldDef& f) { return f.name_key == key; });
+        const bool known =
+            std::any_of(fields.begin(), fields.end(), [&](const FieldDef& f) { return f.name_key == key; });
         if (!known) return Status::Unprocessable("is not a field of this flexible asset type", pointer + "/" + k);
     }
     json::Writer w;
@@ -431,7 +461,8 @@ Status NormaliseTraits(db::Tx& tx, int64_t account_id, const std::vector<FieldDe
             auto s = jsonapi::ReadString(*v);
             if (!s || !*s) return Status::Unprocessable("must be a string", at);
             if ((*s)->size() > 65535) return Status::Unprocessable("is too long", at);
-            if (kind == "Date" && !ValidateDate(**s).ok()) return Status::Unprocessable("must be a date (YYYY-MM-DD)", at);
+            if (kind == "Date" && !ValidateDate(**s).ok())
+                return Status::Unprocessable("must be a date (YYYY-MM-DD)", at);
             if (kind == "Select" && f.default_value) {
                 bool listed = false;
                 for (std::string_view option : Split(*f.default_value, '\n')) listed = listed || Trim(option) == **s;
@@ -571,7 +602,8 @@ api::ResourceDef MakeFlexibleAssets() {
     api::ResourceDef def;
     def.path = "flexible_assets";
     def.table = "flexible_assets";
-    def.joins = std::string(kJoinOrganization) + " LEFT JOIN flexible_asset_types fat ON fat.id = t.flexible_asset_type_id";
+    def.joins =
+        std::string(kJoinOrganization) + " LEFT JOIN flexible_asset_types fat ON fat.id = t.flexible_asset_type_id";
     AddOrganization(def.fields);
     def.fields.insert(
         def.fields.end(),
@@ -583,7 +615,8 @@ api::ResourceDef MakeFlexibleAssets() {
             Field::Bool("archived").Filterable(),
             Field::Bool("restricted"),
             Field::Computed(
-                "resource_url", FieldKind::kText,
+                "resource_url",
+                FieldKind::kText,
                 "CAST(t.organization_id AS TEXT) || '/assets/records/' || CAST(t.id AS TEXT)"
             )
                 .PublicUrl(),

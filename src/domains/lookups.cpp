@@ -19,8 +19,8 @@ api::ResourceDef Lookup(const char* path) {
 
 std::vector<api::ResourceDef> MakeLookups() {
     std::vector<api::ResourceDef> defs;
-    for (const char* path : {"organization_types", "organization_statuses", "contact_types", "configuration_statuses",
-                             "manufacturers"}) {
+    for (const char* path :
+         {"organization_types", "organization_statuses", "contact_types", "configuration_statuses", "manufacturers"}) {
         defs.push_back(Lookup(path));
     }
     // Configuration types carry their category (server, workstation, …) and a count of
@@ -28,7 +28,8 @@ std::vector<api::ResourceDef> MakeLookups() {
     api::ResourceDef types = Lookup("configuration_types");
     types.fields.push_back(api::Field::Text("kind").Filterable());
     types.fields.push_back(api::Field::Computed(
-        "configurations_count", api::FieldKind::kInt,
+        "configurations_count",
+        api::FieldKind::kInt,
         "(SELECT count(*) FROM configurations c WHERE c.account_id = t.account_id AND c.configuration_type_id = t.id)"
     ));
     defs.push_back(std::move(types));

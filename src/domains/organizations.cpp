@@ -61,8 +61,10 @@ Status DeriveAncestors(db::Tx& tx, api::WriteContext& wc) {
     if (wc.id) {
         bool cycle = *parent_id == *wc.id;
         for (int64_t a : *chain) cycle = cycle || a == *wc.id;
-        if (cycle) return Status::Unprocessable("can't be the organization itself or one of its descendants",
-                                                wc.Pointer("parent_id"));
+        if (cycle)
+            return Status::Unprocessable(
+                "can't be the organization itself or one of its descendants", wc.Pointer("parent_id")
+            );
     }
     chain->push_back(*parent_id);
     wc.Set("ancestor_ids", FormatIdList(*chain));

@@ -25,7 +25,8 @@ constexpr EmbedTarget kEmbedTargets[] = {
      "WHERE account_id = $1 AND id = $2"},
     {"Location", "SELECT name, organization_id FROM locations WHERE account_id = $1 AND id = $2"},
     {"Document", "SELECT name, organization_id FROM documents WHERE account_id = $1 AND id = $2"},
-    {"Flexible Asset", "SELECT coalesce(name, ''), organization_id FROM flexible_assets WHERE account_id = $1 AND id = $2"},
+    {"Flexible Asset",
+     "SELECT coalesce(name, ''), organization_id FROM flexible_assets WHERE account_id = $1 AND id = $2"},
 };
 
 constexpr db::Query kPasswordOrganization{
@@ -54,7 +55,8 @@ Status CheckEmbedding(db::Tx& tx, api::WriteContext& wc) {
     }
     if (!target) {
         return Status::Unprocessable(
-            "must be one of Configuration, Contact, Document, Flexible Asset, Location (embedding in " + *type + " is not supported yet)",
+            "must be one of Configuration, Contact, Document, Flexible Asset, Location (embedding in " + *type +
+                " is not supported yet)",
             wc.Pointer("resource_type")
         );
     }
@@ -91,7 +93,8 @@ api::ResourceDef MakePasswordCategories() {
     def.fields = {
         api::Field::Text("name").Required().Filterable().Sortable(),
         api::Field::Computed(
-            "passwords_count", api::FieldKind::kInt,
+            "passwords_count",
+            api::FieldKind::kInt,
             "(SELECT count(*) FROM passwords p WHERE p.account_id = t.account_id AND p.password_category_id = t.id)"
         ),
     };
@@ -112,7 +115,8 @@ api::ResourceDef MakePasswords() {
         def.fields.end(),
         {
             Field::Computed(
-                "resource_url", FieldKind::kText,
+                "resource_url",
+                FieldKind::kText,
                 "CAST(t.organization_id AS TEXT) || '/passwords/' || CAST(t.id AS TEXT)"
             )
                 .PublicUrl(),

@@ -18,9 +18,9 @@ std::string_view MethodName(Method m);
 // Thread safety: thread-compatible.
 struct Request {
     Method method = Method::kGet;
-    std::string target;  // as received: "/api/organizations?page%5Bsize%5D=5"
-    std::string path;    // "/api/organizations"
-    std::string query;   // "page%5Bsize%5D=5" (no '?')
+    std::string target;                                        // as received: "/api/organizations?page%5Bsize%5D=5"
+    std::string path;                                          // "/api/organizations"
+    std::string query;                                         // "page%5Bsize%5D=5" (no '?')
     std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
     std::string body;
     std::string remote_address;

@@ -67,9 +67,9 @@ Result<ParsedBody> ParseBody(std::string_view body, std::string_view expected_ty
 // compares strings case-insensitively ("True" from Python's str()); ReadDouble refuses
 // "nan" and "inf". ReadString writes numbers in their shortest form and bools as
 // "true"/"false"; arrays and objects are refused by all four.
-Result<std::optional<int64_t>> ReadInt(const json::Value& v);     // 42, "42"
-Result<std::optional<bool>> ReadBool(const json::Value& v);       // true/false/1/0/"true"/"false"/"1"/"0"
+Result<std::optional<int64_t>> ReadInt(const json::Value& v);         // 42, "42"
+Result<std::optional<bool>> ReadBool(const json::Value& v);           // true/false/1/0/"true"/"false"/"1"/"0"
 Result<std::optional<std::string>> ReadString(const json::Value& v);  // strings; numbers and bools as text
-Result<std::optional<double>> ReadDouble(const json::Value& v);   // 1.5, "1.5"
+Result<std::optional<double>> ReadDouble(const json::Value& v);       // 1.5, "1.5"
 
 }  // namespace mortar::jsonapi

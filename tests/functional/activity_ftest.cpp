@@ -9,7 +9,9 @@
 namespace mortar::ftest {
 namespace {
 
-std::string S(int64_t v) { return std::to_string(v); }
+std::string S(int64_t v) {
+    return std::to_string(v);
+}
 
 class ActivityTest : public BackendTest {
 protected:
@@ -26,8 +28,8 @@ protected:
 TEST_P(ActivityTest, CreateUpdateAndDeleteAreRecordedWithTheirChanges) {
     const int64_t org = CreateId("/api/organizations", "organizations", {{"name", tag_ + " Dental"}});
     ASSERT_NE(org, 0);
-    const int64_t contact = CreateId("/api/contacts", "contacts",
-                                     {{"organization-id", org}, {"first-name", "Ada"}, {"title", "CTO"}});
+    const int64_t contact =
+        CreateId("/api/contacts", "contacts", {{"organization-id", org}, {"first-name", "Ada"}, {"title", "CTO"}});
     ASSERT_NE(contact, 0);
     HttpResponse patch =
         clients_->a.Patch("/api/contacts/" + S(contact), Doc("contacts", {{"title", "CEO"}, {"first-name", "Ada"}}));
@@ -50,12 +52,12 @@ TEST_P(ActivityTest, CreateUpdateAndDeleteAreRecordedWithTheirChanges) {
     // Only what changed: the title, not the first name sent again unchanged.
     json::Value changes = ValueAt(e[1], "attributes.changes");
     EXPECT_TRUE(JsonEqual(changes, JObject{{"title", JObject{{"from", "CTO"}, {"to", "CEO"}}}})) << changes.Dump();
-    EXPECT_TRUE(JsonSubset(JObject{{"first-name", JObject{{"from", nullptr}, {"to", "Ada"}}}},
-                           ValueAt(e[0], "attributes.changes")))
-        << e[0].Dump();
-    EXPECT_TRUE(JsonSubset(JObject{{"title", JObject{{"from", "CEO"}, {"to", nullptr}}}},
-                           ValueAt(e[2], "attributes.changes")))
-        << e[2].Dump();
+    EXPECT_TRUE(JsonSubset(
+        JObject{{"first-name", JObject{{"from", nullptr}, {"to", "Ada"}}}}, ValueAt(e[0], "attributes.changes")
+    )) << e[0].Dump();
+    EXPECT_TRUE(
+        JsonSubset(JObject{{"title", JObject{{"from", "CEO"}, {"to", nullptr}}}}, ValueAt(e[2], "attributes.changes"))
+    ) << e[2].Dump();
 
     // Per organization: the organization's own creation and the contact's three events.
     HttpResponse per_org = clients_->a.Get("/api/organizations/" + S(org) + "/relationships/activity_events?sort=id");

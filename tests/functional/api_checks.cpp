@@ -20,7 +20,9 @@ json::Value Item(std::string_view type, JObject attributes, std::optional<std::s
     return json::Value(std::move(data));
 }
 
-std::string BulkDoc(JArray items) { return json::Value(JObject{{"data", std::move(items)}}).Dump(); }
+std::string BulkDoc(JArray items) {
+    return json::Value(JObject{{"data", std::move(items)}}).Dump();
+}
 
 const json::Value* At(const json::Value& v, std::string_view dotted) {
     const json::Value* cur = &v;
@@ -156,15 +158,15 @@ std::string NewTag() {
     std::string lower;
     for (char c : *ct) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower.rfind("application/vnd.api+json", 0) != 0) {
-        return ::testing::AssertionFailure() << "Content-Type is '" << *ct
-                                             << "', want application/vnd.api+json: " << resp.Describe();
+        return ::testing::AssertionFailure()
+               << "Content-Type is '" << *ct << "', want application/vnd.api+json: " << resp.Describe();
     }
     return ::testing::AssertionSuccess();
 }
 
-::testing::AssertionResult IsErrorResponse(const HttpResponse& resp,
-                                           long status,
-                                           const std::vector<std::string>& pointers) {
+::testing::AssertionResult IsErrorResponse(
+    const HttpResponse& resp, long status, const std::vector<std::string>& pointers
+) {
     if (resp.status != status) {
         return ::testing::AssertionFailure() << "expected HTTP " << status << ", got " << resp.Describe();
     }
@@ -180,8 +182,8 @@ std::string NewTag() {
     for (const json::Value& e : errors->as_array()) {
         const json::Value* st = e.Find("status");
         if (st == nullptr || !st->is_int() || st->as_int() != status) {
-            return ::testing::AssertionFailure() << "errors[].status must be the number " << status << ": "
-                                                 << resp.Describe();
+            return ::testing::AssertionFailure()
+                   << "errors[].status must be the number " << status << ": " << resp.Describe();
         }
         const json::Value* title = e.Find("title");
         if (title == nullptr || !title->is_string() || title->as_string().empty()) {
@@ -261,15 +263,15 @@ bool KeysAreKebab(const json::Value& v, std::string* bad) {
     }
     for (const auto& [k, v] : attrs->as_object()) {
         if (v.is_string() && v.as_string().empty() && k != "logo") {
-            return ::testing::AssertionFailure() << "attribute '" << k
-                                                 << "' is \"\"; empty values are null (API.md 2.4): " << data.Dump();
+            return ::testing::AssertionFailure()
+                   << "attribute '" << k << "' is \"\"; empty values are null (API.md 2.4): " << data.Dump();
         }
     }
     for (const char* ts : {"created-at", "updated-at"}) {
         const json::Value* v = attrs->Find(ts);
         if (v == nullptr || !IsTimestamp(*v)) {
-            return ::testing::AssertionFailure() << ts << " must be an RFC 3339 UTC timestamp with milliseconds: "
-                                                 << data.Dump();
+            return ::testing::AssertionFailure()
+                   << ts << " must be an RFC 3339 UTC timestamp with milliseconds: " << data.Dump();
         }
     }
     return ::testing::AssertionSuccess();

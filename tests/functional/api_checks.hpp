@@ -55,9 +55,9 @@ std::string NewTag();
 // The response has this status and API.md 2.9's body: a non-empty `errors` array whose
 // entries carry `status` as a number equal to the HTTP status and a string `title`.
 // When `pointers` is not empty, some error's source.pointer must be one of them.
-::testing::AssertionResult IsErrorResponse(const HttpResponse& resp,
-                                           long status,
-                                           const std::vector<std::string>& pointers = {});
+::testing::AssertionResult IsErrorResponse(
+    const HttpResponse& resp, long status, const std::vector<std::string>& pointers = {}
+);
 // `data` is a resource object of this type per API.md 2.4: id a digit string, type the
 // dasherized plural, attributes an object with kebab keys (recursively), no `id`, no ""
 // other than `logo`, and RFC 3339 UTC millisecond timestamps in created-at/updated-at.

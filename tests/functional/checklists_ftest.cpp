@@ -9,7 +9,9 @@
 namespace mortar::ftest {
 namespace {
 
-std::string S(int64_t v) { return std::to_string(v); }
+std::string S(int64_t v) {
+    return std::to_string(v);
+}
 
 class ChecklistsTest : public BackendTest {
 protected:
@@ -34,19 +36,28 @@ protected:
 };
 
 TEST_P(ChecklistsTest, ItemsFromATemplateCompleteAndUncomplete) {
-    int64_t tmpl = CreateId("/api/checklist_templates", "checklist-templates",
-                            {{"name", tag_ + " Onboarding"},
-                             {"items", JArray{JObject{{"name", "Create mailbox"}, {"position", 2}},
-                                              JObject{{"name", "Create AD account"}, {"position", 1}}}}});
+    int64_t tmpl = CreateId(
+        "/api/checklist_templates",
+        "checklist-templates",
+        {{"name", tag_ + " Onboarding"},
+         {"items",
+          JArray{
+              JObject{{"name", "Create mailbox"}, {"position", 2}},
+              JObject{{"name", "Create AD account"}, {"position", 1}}}}}
+    );
     ASSERT_NE(tmpl, 0);
-    json::Value c = Create("/api/organizations/" + S(org_id_) + "/relationships/checklists", "checklists",
-                           {{"name", tag_ + " New starter"}, {"checklist-template-id", tmpl}, {"due-date", "2026-12-01"}});
+    json::Value c = Create(
+        "/api/organizations/" + S(org_id_) + "/relationships/checklists",
+        "checklists",
+        {{"name", tag_ + " New starter"}, {"checklist-template-id", tmpl}, {"due-date", "2026-12-01"}}
+    );
     ASSERT_TRUE(c.is_object());
     EXPECT_EQ(StringAt(c, "attributes.checklist-template-name"), tag_ + " Onboarding");
-    EXPECT_TRUE(JsonSubset(JObject{{"id", 1}, {"name", "Create AD account"}, {"position", 1}, {"completed", false},
-                                   {"completed-at", nullptr}},
-                           Item(c, 0)))
-        << c.Dump();
+    EXPECT_TRUE(JsonSubset(
+        JObject{
+            {"id", 1}, {"name", "Create AD account"}, {"position", 1}, {"completed", false}, {"completed-at", nullptr}},
+        Item(c, 0)
+    )) << c.Dump();
     EXPECT_EQ(StringAt(Item(c, 1), "name"), "Create mailbox");
     EXPECT_TRUE(ValueAt(c, "attributes.completed-at").is_null());
 
@@ -73,32 +84,37 @@ TEST_P(ChecklistsTest, ItemsFromATemplateCompleteAndUncomplete) {
 }
 
 TEST_P(ChecklistsTest, EditingTheListKeepsTheStateOfItemsItNames) {
-    json::Value c = Create("/api/checklists", "checklists",
-                           {{"organization-id", org_id_},
-                            {"name", tag_ + " Monthly"},
-                            {"items", JArray{JObject{{"name", "Check backups"}}, JObject{{"name", "Patch servers"}}}}});
+    json::Value c = Create(
+        "/api/checklists",
+        "checklists",
+        {{"organization-id", org_id_},
+         {"name", tag_ + " Monthly"},
+         {"items", JArray{JObject{{"name", "Check backups"}}, JObject{{"name", "Patch servers"}}}}}
+    );
     ASSERT_TRUE(c.is_object());
     ASSERT_TRUE(Patch("/api/checklists/" + S(IdOf(c)) + "/items/2/complete").is_object());
     HttpResponse r = clients_->a.Patch(
         "/api/checklists/" + S(IdOf(c)),
-        Doc("checklists", {{"items", JArray{JObject{{"id", 2}, {"name", "Patch all servers"}},
-                                            JObject{{"name", "Review alerts"}}}}})
+        Doc("checklists",
+            {{"items", JArray{JObject{{"id", 2}, {"name", "Patch all servers"}}, JObject{{"name", "Review alerts"}}}}})
     );
     ASSERT_TRUE(HasStatus(r, 200));
     json::Value after = ValueAt(r.Json(), "data");
-    EXPECT_TRUE(JsonSubset(JObject{{"id", 2}, {"name", "Patch all servers"}, {"position", 1}, {"completed", true}},
-                           Item(after, 0)))
-        << after.Dump();
-    EXPECT_TRUE(JsonSubset(JObject{{"id", 3}, {"name", "Review alerts"}, {"position", 2}, {"completed", false}},
-                           Item(after, 1)))
-        << after.Dump();
-    HttpResponse bad = clients_->a.Patch("/api/checklists/" + S(IdOf(c)),
-                                         Doc("checklists", {{"items", JArray{JObject{{"position", 1}}}}}));
+    EXPECT_TRUE(JsonSubset(
+        JObject{{"id", 2}, {"name", "Patch all servers"}, {"position", 1}, {"completed", true}}, Item(after, 0)
+    )) << after.Dump();
+    EXPECT_TRUE(
+        JsonSubset(JObject{{"id", 3}, {"name", "Review alerts"}, {"position", 2}, {"completed", false}}, Item(after, 1))
+    ) << after.Dump();
+    HttpResponse bad = clients_->a.Patch(
+        "/api/checklists/" + S(IdOf(c)), Doc("checklists", {{"items", JArray{JObject{{"position", 1}}}}})
+    );
     EXPECT_TRUE(IsErrorResponse(bad, 422, {"/data/attributes/items/0/name"})) << bad.Describe();
 }
 
-INSTANTIATE_TEST_SUITE_P(All, ChecklistsTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         BackendParamName);
+INSTANTIATE_TEST_SUITE_P(
+    All, ChecklistsTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendParamName
+);
 
 }  // namespace
 }  // namespace mortar::ftest

@@ -10,7 +10,9 @@
 namespace mortar::ftest {
 namespace {
 
-std::string S(int64_t v) { return std::to_string(v); }
+std::string S(int64_t v) {
+    return std::to_string(v);
+}
 
 class ConfigurationsTest : public BackendTest {
 protected:
@@ -24,16 +26,18 @@ protected:
 
     // Creates a configuration with one interface through the nested route.
     json::Value CreateWithInterface(const std::string& name, const std::string& mac) {
-        JObject iface{{"type", "configuration_interfaces"},
-                      {"attributes", JObject{{"name", "LAN"},
-                                             {"ip_address", "192.168.10.5"},
-                                             {"mac_address", mac},
-                                             {"primary", true}}}};
-        JObject data{{"type", "configurations"},
-                     {"attributes", JObject{{"name", name}, {"configuration-type-id", type_id_}}},
-                     {"relationships", JObject{{"configuration_interfaces", JObject{{"data", JArray{iface}}}}}}};
-        HttpResponse r = clients_->a.Post("/api/organizations/" + S(org_id_) + "/relationships/configurations",
-                                          json::Value(JObject{{"data", data}}).Dump());
+        JObject iface{
+            {"type", "configuration_interfaces"},
+            {"attributes",
+             JObject{{"name", "LAN"}, {"ip_address", "192.168.10.5"}, {"mac_address", mac}, {"primary", true}}}};
+        JObject data{
+            {"type", "configurations"},
+            {"attributes", JObject{{"name", name}, {"configuration-type-id", type_id_}}},
+            {"relationships", JObject{{"configuration_interfaces", JObject{{"data", JArray{iface}}}}}}};
+        HttpResponse r = clients_->a.Post(
+            "/api/organizations/" + S(org_id_) + "/relationships/configurations",
+            json::Value(JObject{{"data", data}}).Dump()
+        );
         if (!HasStatus(r, 201)) {
             ADD_FAILURE() << r.Describe();
             return nullptr;
@@ -42,8 +46,9 @@ protected:
     }
 
     std::vector<int64_t> ByMac(const std::string& mac) {
-        HttpResponse r = clients_->a.Get("/api/configurations?filter[organization_id]=" + S(org_id_) +
-                                         "&filter[mac_address]=" + mac);
+        HttpResponse r = clients_->a.Get(
+            "/api/configurations?filter[organization_id]=" + S(org_id_) + "&filter[mac_address]=" + mac
+        );
         if (r.status != 200) {
             ADD_FAILURE() << r.Describe();
             return {};
@@ -61,27 +66,33 @@ TEST_P(ConfigurationsTest, InterfacesComeFromRelationshipsOnCreate) {
     ASSERT_TRUE(rel.is_array() && rel.as_array().size() == 1) << c.Dump();
     EXPECT_EQ(StringAt(rel.as_array()[0], "type"), "configuration-interfaces");
     const std::string iface_id = StringAt(rel.as_array()[0], "id");
-    HttpResponse nested = clients_->a.Get("/api/configurations/" + S(IdOf(c)) +
-                                          "/relationships/configuration_interfaces/" + iface_id);
+    HttpResponse nested =
+        clients_->a.Get("/api/configurations/" + S(IdOf(c)) + "/relationships/configuration_interfaces/" + iface_id);
     ASSERT_TRUE(HasStatus(nested, 200));
-    EXPECT_TRUE(JsonSubset(JObject{{"name", "LAN"},
-                                   {"ip-address", "192.168.10.5"},
-                                   {"mac-address", "3C:52:82:10:AA:01"},
-                                   {"primary", true},
-                                   {"configuration-id", IdOf(c)}},
-                           ValueAt(nested.Json(), "data.attributes")))
-        << nested.Describe();
-    EXPECT_EQ(StringAt(c, "attributes.resource-url"),
-              server_->base_url() + "/" + S(org_id_) + "/configurations/" + S(IdOf(c)));
+    EXPECT_TRUE(JsonSubset(
+        JObject{
+            {"name", "LAN"},
+            {"ip-address", "192.168.10.5"},
+            {"mac-address", "3C:52:82:10:AA:01"},
+            {"primary", true},
+            {"configuration-id", IdOf(c)}},
+        ValueAt(nested.Json(), "data.attributes")
+    )) << nested.Describe();
+    EXPECT_EQ(
+        StringAt(c, "attributes.resource-url"), server_->base_url() + "/" + S(org_id_) + "/configurations/" + S(IdOf(c))
+    );
 }
 
 TEST_P(ConfigurationsTest, MacFilterMatchesEverySpellingOnOwnMacOrInterfaces) {
     json::Value by_interface = CreateWithInterface(tag_ + "-a", "3C:52:82:10:AA:01");
-    int64_t by_own = CreateId("/api/configurations", "configurations",
-                              {{"organization-id", org_id_},
-                               {"name", tag_ + "-b"},
-                               {"configuration-type-id", type_id_},
-                               {"mac-address", "00-1A-2B-3C-4D-5E"}});
+    int64_t by_own = CreateId(
+        "/api/configurations",
+        "configurations",
+        {{"organization-id", org_id_},
+         {"name", tag_ + "-b"},
+         {"configuration-type-id", type_id_},
+         {"mac-address", "00-1A-2B-3C-4D-5E"}}
+    );
     ASSERT_TRUE(by_interface.is_object());
     ASSERT_NE(by_own, 0);
     for (const char* spelling : {"3C:52:82:10:AA:01", "3c-52-82-10-aa-01", "3c52.8210.aa01", "3C528210AA01"}) {
@@ -96,11 +107,15 @@ TEST_P(ConfigurationsTest, MacFilterMatchesEverySpellingOnOwnMacOrInterfaces) {
 
 TEST_P(ConfigurationsTest, InterfaceRoutesCheckTheirParentAndTheirAddresses) {
     json::Value c = CreateWithInterface(tag_ + "-c", "3C:52:82:10:AA:02");
-    int64_t other = CreateId("/api/configurations", "configurations",
-                             {{"organization-id", org_id_}, {"name", tag_ + "-d"}, {"configuration-type-id", type_id_}});
+    int64_t other = CreateId(
+        "/api/configurations",
+        "configurations",
+        {{"organization-id", org_id_}, {"name", tag_ + "-d"}, {"configuration-type-id", type_id_}}
+    );
     ASSERT_TRUE(c.is_object());
     ASSERT_NE(other, 0);
-    const std::string iface_id = StringAt(ValueAt(c, "relationships.configuration-interfaces.data").as_array()[0], "id");
+    const std::string iface_id =
+        StringAt(ValueAt(c, "relationships.configuration-interfaces.data").as_array()[0], "id");
     HttpResponse wrong_parent =
         clients_->a.Get("/api/configurations/" + S(other) + "/relationships/configuration_interfaces/" + iface_id);
     EXPECT_TRUE(IsErrorResponse(wrong_parent, 404));
@@ -125,16 +140,19 @@ TEST_P(ConfigurationsTest, InterfaceRoutesCheckTheirParentAndTheirAddresses) {
     // A bad interface inside a configuration's create body fails the whole create.
     HttpResponse bad_create = clients_->a.Post(
         "/api/configurations",
-        json::Value(JObject{{"data",
-                             JObject{{"type", "configurations"},
-                                     {"attributes", JObject{{"organization-id", org_id_},
-                                                            {"name", tag_ + "-e"},
-                                                            {"configuration-type-id", type_id_}}},
-                                     {"relationships",
-                                      JObject{{"configuration_interfaces",
-                                               JObject{{"data", JArray{JObject{
-                                                                    {"attributes", JObject{{"ip_address", "x"}}}}}}}}}}}}})
-            .Dump()
+        json::Value(
+            JObject{
+                {"data",
+                 JObject{
+                     {"type", "configurations"},
+                     {"attributes",
+                      JObject{
+                          {"organization-id", org_id_}, {"name", tag_ + "-e"}, {"configuration-type-id", type_id_}}},
+                     {"relationships",
+                      JObject{
+                          {"configuration_interfaces",
+                           JObject{{"data", JArray{JObject{{"attributes", JObject{{"ip_address", "x"}}}}}}}}}}}}}
+        ).Dump()
     );
     EXPECT_TRUE(IsErrorResponse(bad_create, 422)) << bad_create.Describe();
     HttpResponse after = clients_->a.Get("/api/configurations?filter[name]=" + tag_ + "-e");
@@ -145,7 +163,8 @@ TEST_P(ConfigurationsTest, InterfaceRoutesCheckTheirParentAndTheirAddresses) {
 TEST_P(ConfigurationsTest, DeletingAConfigurationDeletesItsInterfaces) {
     json::Value c = CreateWithInterface(tag_ + "-f", "3C:52:82:10:AA:03");
     ASSERT_TRUE(c.is_object());
-    const std::string iface_id = StringAt(ValueAt(c, "relationships.configuration-interfaces.data").as_array()[0], "id");
+    const std::string iface_id =
+        StringAt(ValueAt(c, "relationships.configuration-interfaces.data").as_array()[0], "id");
     HttpResponse del = clients_->a.Delete(
         "/api/configurations", R"({"data":[{"type":"configurations","attributes":{"id":)" + S(IdOf(c)) + "}}]}"
     );
@@ -153,8 +172,9 @@ TEST_P(ConfigurationsTest, DeletingAConfigurationDeletesItsInterfaces) {
     EXPECT_TRUE(IsErrorResponse(clients_->a.Get("/api/configuration_interfaces/" + iface_id), 404));
 }
 
-INSTANTIATE_TEST_SUITE_P(All, ConfigurationsTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         BackendParamName);
+INSTANTIATE_TEST_SUITE_P(
+    All, ConfigurationsTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendParamName
+);
 
 }  // namespace
 }  // namespace mortar::ftest

@@ -9,7 +9,9 @@
 namespace mortar::ftest {
 namespace {
 
-std::string S(int64_t v) { return std::to_string(v); }
+std::string S(int64_t v) {
+    return std::to_string(v);
+}
 
 class DocumentsTest : public BackendTest {
 protected:
@@ -35,8 +37,11 @@ TEST_P(DocumentsTest, HostileHtmlIsNeutralised) {
         "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
     };
     for (const std::string& html : hostile) {
-        json::Value d = Create("/api/documents", "documents",
-                               {{"organization-id", org_id_}, {"name", tag_ + " runbook"}, {"content", html}});
+        json::Value d = Create(
+            "/api/documents",
+            "documents",
+            {{"organization-id", org_id_}, {"name", tag_ + " runbook"}, {"content", html}}
+        );
         ASSERT_TRUE(d.is_object()) << html;
         std::string stored = StringAt(d, "attributes.content");
         std::string lower;
@@ -51,23 +56,34 @@ TEST_P(DocumentsTest, HostileHtmlIsNeutralised) {
         ASSERT_TRUE(HasStatus(again, 200));
         EXPECT_EQ(StringAt(again.Json(), "data.attributes.content"), stored);
     }
-    json::Value benign = Create("/api/documents", "documents",
-                                {{"organization-id", org_id_},
-                                 {"name", tag_ + " steps"},
-                                 {"content", "<h1>Steps</h1><ol><li>Open <a href=\"https://portal.example\">the portal</a></li></ol>"}});
+    json::Value benign = Create(
+        "/api/documents",
+        "documents",
+        {{"organization-id", org_id_},
+         {"name", tag_ + " steps"},
+         {"content", "<h1>Steps</h1><ol><li>Open <a href=\"https://portal.example\">the portal</a></li></ol>"}}
+    );
     ASSERT_TRUE(benign.is_object());
-    EXPECT_EQ(StringAt(benign, "attributes.content"),
-              "<h1>Steps</h1><ol><li>Open <a href=\"https://portal.example\">the portal</a></li></ol>");
+    EXPECT_EQ(
+        StringAt(benign, "attributes.content"),
+        "<h1>Steps</h1><ol><li>Open <a href=\"https://portal.example\">the portal</a></li></ol>"
+    );
 }
 
 TEST_P(DocumentsTest, FoldersPublishingAndGlobalDocuments) {
-    int64_t folder = CreateId("/api/organizations/" + S(org_id_) + "/relationships/document_folders",
-                              "document-folders", {{"name", tag_ + " Procedures"}});
+    int64_t folder = CreateId(
+        "/api/organizations/" + S(org_id_) + "/relationships/document_folders",
+        "document-folders",
+        {{"name", tag_ + " Procedures"}}
+    );
     int64_t global_folder = CreateId("/api/document_folders", "document-folders", {{"name", tag_ + " Global"}});
     ASSERT_NE(folder, 0);
     ASSERT_NE(global_folder, 0);
-    json::Value d = Create("/api/organizations/" + S(org_id_) + "/relationships/documents", "documents",
-                           {{"name", tag_ + " backup check"}, {"document-folder-id", folder}, {"content", "<p>x</p>"}});
+    json::Value d = Create(
+        "/api/organizations/" + S(org_id_) + "/relationships/documents",
+        "documents",
+        {{"name", tag_ + " backup check"}, {"document-folder-id", folder}, {"content", "<p>x</p>"}}
+    );
     ASSERT_TRUE(d.is_object());
     EXPECT_EQ(StringAt(d, "attributes.document-folder-name"), tag_ + " Procedures");
     EXPECT_FALSE(ValueAt(d, "attributes.published").as_bool());
@@ -79,11 +95,11 @@ TEST_P(DocumentsTest, FoldersPublishingAndGlobalDocuments) {
     EXPECT_TRUE(IsTimestamp(ValueAt(published.Json(), "data.attributes.published-at")));
 
     // A global folder does not hold an organization's document, nor the reverse.
-    HttpResponse wrong = clients_->a.Patch("/api/documents/" + S(IdOf(d)),
-                                           Doc("documents", {{"document-folder-id", global_folder}}));
+    HttpResponse wrong =
+        clients_->a.Patch("/api/documents/" + S(IdOf(d)), Doc("documents", {{"document-folder-id", global_folder}}));
     EXPECT_TRUE(IsErrorResponse(wrong, 422)) << wrong.Describe();
-    json::Value global = Create("/api/documents", "documents",
-                                {{"name", tag_ + " MSP policy"}, {"document-folder-id", global_folder}});
+    json::Value global =
+        Create("/api/documents", "documents", {{"name", tag_ + " MSP policy"}, {"document-folder-id", global_folder}});
     ASSERT_TRUE(global.is_object());
     EXPECT_TRUE(ValueAt(global, "attributes.organization-id").is_null());
 

@@ -1,17 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "harness.hpp"
 
-#include <curl/curl.h>
-#include <fcntl.h>
-#include <libpq-fe.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/syscall.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -22,7 +11,17 @@
 #include <map>
 #include <sstream>
 
+#include <curl/curl.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace mortar::ftest {
 namespace {
@@ -222,7 +221,9 @@ void CurlGlobalInit() {
 
 }  // namespace
 
-std::string BackendName(Backend backend) { return backend == Backend::kSqlite ? "Sqlite" : "Postgres"; }
+std::string BackendName(Backend backend) {
+    return backend == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
 
 bool PostgresAvailable() {
     const char* dsn = std::getenv("MORTAR_TEST_PG_DSN");
@@ -267,13 +268,13 @@ HttpClient::HttpClient(std::string base_url, std::string api_key)
     curl_ = curl_easy_init();
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+HttpClient::~HttpClient() {
+    curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
 
-HttpResponse HttpClient::Send(std::string_view method,
-                              std::string_view target,
-                              std::string_view body,
-                              const Headers& headers,
-                              bool no_api_key) {
+HttpResponse HttpClient::Send(
+    std::string_view method, std::string_view target, std::string_view body, const Headers& headers, bool no_api_key
+) {
     HttpResponse resp;
     resp.request_line = std::string(method) + " " + std::string(target);
     CURL* h = static_cast<CURL*>(curl_);
@@ -345,10 +346,12 @@ HttpResponse HttpClient::GetAbsolute(const std::string& url) {
 
 // ---- processes ----
 
-int RunCommand(const std::vector<std::string>& argv,
-               const std::string& log_path,
-               std::string* out,
-               std::chrono::milliseconds timeout) {
+int RunCommand(
+    const std::vector<std::string>& argv,
+    const std::string& log_path,
+    std::string* out,
+    std::chrono::milliseconds timeout
+) {
     std::string error;
     int fd = -1;
     pid_t pid = Spawn(argv, log_path, &fd, &error);
@@ -370,9 +373,9 @@ std::vector<std::string> MortarServer::StoreArgs() const {
     return {"--data-dir", dir_ + "/data"};
 }
 
-std::optional<std::string> MortarServer::CreateApiKey(const std::string& account,
-                                                      bool password_access,
-                                                      std::string* error) {
+std::optional<std::string> MortarServer::CreateApiKey(
+    const std::string& account, bool password_access, std::string* error
+) {
     std::vector<std::string> argv = {MortarBin(), "admin", "create-api-key"};
     for (std::string& a : StoreArgs()) argv.push_back(std::move(a));
     if (!account.empty()) {
@@ -472,8 +475,8 @@ std::unique_ptr<MortarServer> MortarServer::Start(const ServerOptions& options, 
         int ready = poll(&p, 1, RemainingMs(deadline));
         if (ready < 0 && errno == EINTR) continue;
         if (ready == 0) {
-            *error = "mortar serve did not print its listening line within " +
-                     std::to_string(kStartDeadline.count()) + " s; log: " + server->LogTail();
+            *error = "mortar serve did not print its listening line within " + std::to_string(kStartDeadline.count()) +
+                     " s; log: " + server->LogTail();
             server->Stop();
             return nullptr;
         }
@@ -541,8 +544,8 @@ std::string MortarServer::Stop() {
             problem = "mortar serve did not exit within " + std::to_string(kStopDeadline.count()) +
                       " s of SIGTERM; log: " + LogTail();
         } else if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
-            problem = "mortar serve ended with " + DescribeWaitStatus(*status) + " after SIGTERM (want exit 0); log: " +
-                      LogTail();
+            problem = "mortar serve ended with " + DescribeWaitStatus(*status) +
+                      " after SIGTERM (want exit 0); log: " + LogTail();
         } else if (!extra.empty()) {
             problem = "mortar serve printed more than its listening line on stdout: '" + extra + "'";
         }
@@ -553,8 +556,9 @@ std::string MortarServer::Stop() {
     }
     if (!pg_db_.empty()) {
         std::string error;
-        if (!ExecAdmin(std::getenv("MORTAR_TEST_PG_DSN"), "DROP DATABASE IF EXISTS " + pg_db_ + " WITH (FORCE)",
-                       &error) &&
+        if (!ExecAdmin(
+                std::getenv("MORTAR_TEST_PG_DSN"), "DROP DATABASE IF EXISTS " + pg_db_ + " WITH (FORCE)", &error
+            ) &&
             problem.empty()) {
             problem = error;
         }
@@ -568,7 +572,9 @@ std::string MortarServer::Stop() {
     return problem;
 }
 
-MortarServer::~MortarServer() { Stop(); }
+MortarServer::~MortarServer() {
+    Stop();
+}
 
 std::string MortarServer::LogTail(size_t max_bytes) const {
     return ReadFileTail(dir_ + "/server.log", max_bytes) + ReadFileTail(dir_ + "/admin.log", max_bytes / 4);
@@ -632,8 +638,7 @@ std::vector<std::pair<std::string, std::string>> DecodeForm(std::string_view que
         for (size_t i = 0; i < s.size(); ++i) {
             if (s[i] == '+') {
                 out += ' ';
-            } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-                       std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) && std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
                 out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
                 i += 2;
             } else {

@@ -6,8 +6,6 @@
 // database, creates API keys with `mortar admin create-api-key`, and talks to it over
 // loopback HTTP with a small libcurl client. Nothing here knows about any resource.
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -16,6 +14,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <sys/types.h>
 
 #include "core/json.hpp"
 
@@ -74,11 +74,13 @@ public:
     // an empty value sends the header empty, as libcurl spells it). With `no_api_key` the
     // x-api-key header is left out. Never throws; transport failures land in
     // HttpResponse::transport_error with status 0.
-    HttpResponse Send(std::string_view method,
-                      std::string_view target,
-                      std::string_view body = {},
-                      const Headers& headers = {},
-                      bool no_api_key = false);
+    HttpResponse Send(
+        std::string_view method,
+        std::string_view target,
+        std::string_view body = {},
+        const Headers& headers = {},
+        bool no_api_key = false
+    );
 
     HttpResponse Get(std::string_view target) { return Send("GET", target); }
     HttpResponse Post(std::string_view target, std::string_view body) { return Send("POST", target, body); }
@@ -146,8 +148,8 @@ private:
     MortarServer() = default;
 
     Backend backend_ = Backend::kSqlite;
-    std::string dir_;       // temporary directory (data dir and logs)
-    std::string pg_db_;     // database name on PostgreSQL, empty on SQLite
+    std::string dir_;    // temporary directory (data dir and logs)
+    std::string pg_db_;  // database name on PostgreSQL, empty on SQLite
     std::string pg_conninfo_;
     pid_t pid_ = -1;
     int stdout_fd_ = -1;
@@ -164,10 +166,12 @@ MortarServer* SharedServer(Backend backend, std::string* error);
 
 // Runs `argv` (argv[0] a path) with stdout captured and stderr appended to `log_path`;
 // returns the exit status (or -1) and fills `out`. Fails after `timeout`.
-int RunCommand(const std::vector<std::string>& argv,
-               const std::string& log_path,
-               std::string* out,
-               std::chrono::milliseconds timeout);
+int RunCommand(
+    const std::vector<std::string>& argv,
+    const std::string& log_path,
+    std::string* out,
+    std::chrono::milliseconds timeout
+);
 
 // Decodes a query string as form data ('+' is a space, %XX escapes). Malformed escapes
 // are kept literally: this is for reading the server's own links.

@@ -11,7 +11,9 @@
 namespace mortar::ftest {
 namespace {
 
-std::string S(int64_t v) { return std::to_string(v); }
+std::string S(int64_t v) {
+    return std::to_string(v);
+}
 
 class OrganizationsTest : public BackendTest {
 protected:
@@ -21,7 +23,8 @@ protected:
         type_id_ = CreateId("/api/organization_types", "organization-types", {{"name", tag_ + " Type B"}});
         alt_type_id_ = CreateId("/api/organization_types", "organization-types", {{"name", tag_ + " Type A"}});
         status_id_ = CreateId("/api/organization_statuses", "organization-statuses", {{"name", tag_ + " Active"}});
-        alt_status_id_ = CreateId("/api/organization_statuses", "organization-statuses", {{"name", tag_ + " Inactive"}});
+        alt_status_id_ =
+            CreateId("/api/organization_statuses", "organization-statuses", {{"name", tag_ + " Inactive"}});
         ASSERT_FALSE(HasFailure());
     }
     // Creates an organization of this test's type (unless attributes name another).
@@ -56,16 +59,17 @@ TEST_P(OrganizationsTest, TypeAndStatusNamesAreComputed) {
     EXPECT_EQ(StringAt(org, "attributes.organization-type-name"), tag_ + " Type B") << org.Dump();
     EXPECT_EQ(StringAt(org, "attributes.organization-status-name"), tag_ + " Active") << org.Dump();
     // Renaming the type shows in the organization.
-    HttpResponse renamed = clients_->a.Patch("/api/organization_types/" + S(type_id_),
-                                             Doc("organization-types", {{"name", tag_ + " Renamed"}}, S(type_id_)));
+    HttpResponse renamed = clients_->a.Patch(
+        "/api/organization_types/" + S(type_id_), Doc("organization-types", {{"name", tag_ + " Renamed"}}, S(type_id_))
+    );
     ASSERT_TRUE(HasStatus(renamed, 200));
     HttpResponse shown = clients_->a.Get("/api/organizations/" + S(IdOf(org)));
     ASSERT_TRUE(HasStatus(shown, 200));
     EXPECT_EQ(StringAt(shown.Json(), "data.attributes.organization-type-name"), tag_ + " Renamed");
     // Without a type or status, the ids and names are null.
     json::Value bare = Create("/api/organizations", "organizations", {{"name", tag_ + "-bare"}});
-    for (const char* key : {"organization-type-id", "organization-type-name", "organization-status-id",
-                            "organization-status-name"}) {
+    for (const char* key :
+         {"organization-type-id", "organization-type-name", "organization-status-id", "organization-status-name"}) {
         EXPECT_TRUE(ValueAt(bare, std::string("attributes.") + key).is_null()) << key << ": " << bare.Dump();
         EXPECT_NE(At(bare, std::string("attributes.") + key), nullptr) << key << " must be present: " << bare.Dump();
     }
@@ -85,18 +89,24 @@ TEST_P(OrganizationsTest, ParentIdAcceptsADigitStringAndFillsAncestorIds) {
     json::Value parent = Org(tag_ + "-parent");
     ASSERT_TRUE(parent.is_object());
     int64_t pid = IdOf(parent);
-    json::Value child = Create("/api/organizations", "organizations",
-                               {{"name", tag_ + "-child"}, {"parent_id", S(pid)}, {"organization_type_id", S(type_id_)}});
+    json::Value child = Create(
+        "/api/organizations",
+        "organizations",
+        {{"name", tag_ + "-child"}, {"parent_id", S(pid)}, {"organization_type_id", S(type_id_)}}
+    );
     ASSERT_TRUE(child.is_object());
     EXPECT_TRUE(JsonEqual(ValueAt(child, "attributes.parent-id"), json::Value(pid))) << child.Dump();
     std::string ancestors = StringAt(child, "attributes.ancestor-ids");
-    EXPECT_NE(ancestors.find(S(pid)), std::string::npos) << "ancestor-ids of a child names its parent: " << child.Dump();
+    EXPECT_NE(ancestors.find(S(pid)), std::string::npos)
+        << "ancestor-ids of a child names its parent: " << child.Dump();
     // A parent that does not exist: 422.
-    HttpResponse r = clients_->a.Post("/api/organizations",
-                                      Doc("organizations", {{"name", tag_ + "-orphan"}, {"parent-id", 999999}}));
+    HttpResponse r = clients_->a.Post(
+        "/api/organizations", Doc("organizations", {{"name", tag_ + "-orphan"}, {"parent-id", 999999}})
+    );
     EXPECT_TRUE(IsErrorResponse(r, 422));
     HttpResponse s = clients_->a.Post(
-        "/api/organizations", Doc("organizations", {{"name", tag_ + "-orphan"}, {"organization-status-id", 999999}}));
+        "/api/organizations", Doc("organizations", {{"name", tag_ + "-orphan"}, {"organization-status-id", 999999}})
+    );
     EXPECT_TRUE(IsErrorResponse(s, 422));
     HttpResponse listed = clients_->a.Get("/api/organizations?filter[name]=" + tag_ + "-orphan");
     ASSERT_TRUE(HasStatus(listed, 200));
@@ -120,7 +130,8 @@ TEST_P(OrganizationsTest, CreatedAtAndUpdatedAtRanges) {
 TEST_P(OrganizationsTest, ExcludeFilters) {
     json::Value a = Org(tag_ + "-a", {{"organization-status-id", status_id_}});
     json::Value b = Org(tag_ + "-b", {{"organization-status-id", status_id_}});
-    json::Value c = Org(tag_ + "-c", {{"organization-status-id", alt_status_id_}, {"organization-type-id", alt_type_id_}});
+    json::Value c =
+        Org(tag_ + "-c", {{"organization-status-id", alt_status_id_}, {"organization-type-id", alt_type_id_}});
     ASSERT_FALSE(HasFailure());
     int64_t ia = IdOf(a), ib = IdOf(b), ic = IdOf(c);
     EXPECT_EQ(List("filter[exclude][id]=" + S(ia)), (std::vector<int64_t>{ib, ic}));
@@ -129,16 +140,19 @@ TEST_P(OrganizationsTest, ExcludeFilters) {
     EXPECT_EQ(List("filter[exclude][organization-status-id]=" + S(status_id_)), std::vector<int64_t>{ic});
     EXPECT_EQ(List("filter[exclude][organization_type_id]=" + S(alt_type_id_)), (std::vector<int64_t>{ia, ib}));
     // Exclusion combines with an inclusive filter.
-    EXPECT_EQ(List("filter[organization_status_id]=" + S(status_id_) + "&filter[exclude][id]=" + S(ib)),
-              std::vector<int64_t>{ia});
+    EXPECT_EQ(
+        List("filter[organization_status_id]=" + S(status_id_) + "&filter[exclude][id]=" + S(ib)),
+        std::vector<int64_t>{ia}
+    );
 }
 
 TEST_P(OrganizationsTest, SortByRelatedNamesAndShortName) {
     // Type "B" and short name "z" on the first, type "A" and short name "y" on the second.
     json::Value first = Org(tag_ + "-1", {{"short-name", "z" + tag_}, {"organization-status-id", status_id_}});
-    json::Value second = Org(tag_ + "-2", {{"short-name", "y" + tag_},
-                                           {"organization-type-id", alt_type_id_},
-                                           {"organization-status-id", alt_status_id_}});
+    json::Value second = Org(
+        tag_ + "-2",
+        {{"short-name", "y" + tag_}, {"organization-type-id", alt_type_id_}, {"organization-status-id", alt_status_id_}}
+    );
     ASSERT_FALSE(HasFailure());
     std::vector<int64_t> type_order = {IdOf(second), IdOf(first)};  // "Type A" < "Type B"
     std::vector<int64_t> reverse = {IdOf(first), IdOf(second)};
@@ -174,15 +188,17 @@ TEST_P(OrganizationsTest, PatchCanClearAnAttributeWithNull) {
     json::Value org = Org(tag_, {{"alert", "call first"}});
     ASSERT_TRUE(org.is_object());
     EXPECT_EQ(StringAt(org, "attributes.alert"), "call first");
-    HttpResponse r = clients_->a.Patch("/api/organizations/" + S(IdOf(org)),
-                                       Doc("organizations", {{"alert", nullptr}}, S(IdOf(org))));
+    HttpResponse r = clients_->a.Patch(
+        "/api/organizations/" + S(IdOf(org)), Doc("organizations", {{"alert", nullptr}}, S(IdOf(org)))
+    );
     ASSERT_TRUE(HasStatus(r, 200));
     json::Value alert = ValueAt(r.Json(), "data.attributes.alert");
     EXPECT_TRUE(alert.is_null()) << r.Describe();
     EXPECT_NE(At(r.Json(), "data.attributes.alert"), nullptr) << "null, never left out";
     // An empty string is stored as null too: API.md never sends "".
-    HttpResponse e = clients_->a.Patch("/api/organizations/" + S(IdOf(org)),
-                                       Doc("organizations", {{"short-name", ""}}, S(IdOf(org))));
+    HttpResponse e = clients_->a.Patch(
+        "/api/organizations/" + S(IdOf(org)), Doc("organizations", {{"short-name", ""}}, S(IdOf(org)))
+    );
     ASSERT_TRUE(HasStatus(e, 200));
     EXPECT_TRUE(ValueAt(e.Json(), "data.attributes.short-name").is_null()) << e.Describe();
 }
@@ -215,8 +231,8 @@ TEST_P(OrganizationsTest, DocumentedIncludeNamesAreAccepted) {
     // empty relationships.
     int64_t id = IdOf(Org(tag_));
     ASSERT_NE(id, 0);
-    for (const char* include : {"adapters_resources", "attachments", "rmm_companies",
-                                "adapters_resources,attachments,rmm_companies"}) {
+    for (const char* include :
+         {"adapters_resources", "attachments", "rmm_companies", "adapters_resources,attachments,rmm_companies"}) {
         HttpResponse list = clients_->a.Get("/api/organizations?filter[id]=" + S(id) + "&include=" + include);
         ASSERT_TRUE(HasStatus(list, 200)) << include;
         EXPECT_EQ(IdsOf(list.Json()), std::vector<int64_t>{id});
@@ -226,17 +242,17 @@ TEST_P(OrganizationsTest, DocumentedIncludeNamesAreAccepted) {
         EXPECT_TRUE(HasStatus(one, 200)) << include;
     }
     // The links of an included list keep include.
-    HttpResponse paged = clients_->a.Get("/api/organizations?filter[organization_type_id]=" + S(type_id_) +
-                                         "&include=attachments&page[size]=1");
+    HttpResponse paged = clients_->a.Get(
+        "/api/organizations?filter[organization_type_id]=" + S(type_id_) + "&include=attachments&page[size]=1"
+    );
     ASSERT_TRUE(HasStatus(paged, 200));
     std::string self = StringAt(paged.Json(), "links.self");
     EXPECT_EQ(NormalizedParams(self.substr(self.find('?') + 1))["include"], "attachments") << self;
 }
 
-INSTANTIATE_TEST_SUITE_P(All,
-                         OrganizationsTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         BackendParamName);
+INSTANTIATE_TEST_SUITE_P(
+    All, OrganizationsTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendParamName
+);
 
 }  // namespace
 }  // namespace mortar::ftest

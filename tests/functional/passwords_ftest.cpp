@@ -14,7 +14,9 @@
 namespace mortar::ftest {
 namespace {
 
-std::string S(int64_t v) { return std::to_string(v); }
+std::string S(int64_t v) {
+    return std::to_string(v);
+}
 
 class PasswordsTest : public BackendTest {
 protected:
@@ -30,12 +32,15 @@ protected:
     }
     // Creates a password through the key with password access.
     json::Value NewPassword(const std::string& secret, const std::string& query = "") {
-        HttpResponse r = vault_->Post("/api/passwords" + query,
-                                      Doc("passwords", {{"organization-id", org_id_},
-                                                        {"name", tag_ + " firewall"},
-                                                        {"username", "admin"},
-                                                        {"password", secret},
-                                                        {"otp-secret", "JBSWY3DPEHPK3PXP" + tag_}}));
+        HttpResponse r = vault_->Post(
+            "/api/passwords" + query,
+            Doc("passwords",
+                {{"organization-id", org_id_},
+                 {"name", tag_ + " firewall"},
+                 {"username", "admin"},
+                 {"password", secret},
+                 {"otp-secret", "JBSWY3DPEHPK3PXP" + tag_}})
+        );
         if (!HasStatus(r, 201)) {
             ADD_FAILURE() << r.Describe();
             return nullptr;
@@ -65,9 +70,10 @@ TEST_P(PasswordsTest, ShowPasswordRules) {
     ASSERT_TRUE(HasStatus(hidden, 200));
     EXPECT_FALSE(HasPassword(ValueAt(hidden.Json(), "data")));
 
-    HttpResponse with = vault_->Post("/api/passwords?show_password=true",
-                                     Doc("passwords", {{"organization-id", org_id_}, {"name", tag_ + " b"},
-                                                       {"password", secret + "b"}}));
+    HttpResponse with = vault_->Post(
+        "/api/passwords?show_password=true",
+        Doc("passwords", {{"organization-id", org_id_}, {"name", tag_ + " b"}, {"password", secret + "b"}})
+    );
     ASSERT_TRUE(HasStatus(with, 201));
     EXPECT_EQ(PasswordOf(ValueAt(with.Json(), "data")), secret + "b");
 
@@ -83,7 +89,8 @@ TEST_P(PasswordsTest, ShowPasswordRules) {
         EXPECT_EQ(list.body.find(secret), std::string::npos) << "lists never carry secrets";
         EXPECT_EQ(list.body.find("\"password\":"), std::string::npos);
     }
-    HttpResponse missing = vault_->Post("/api/passwords", Doc("passwords", {{"organization-id", org_id_}, {"name", "x"}}));
+    HttpResponse missing =
+        vault_->Post("/api/passwords", Doc("passwords", {{"organization-id", org_id_}, {"name", "x"}}));
     EXPECT_TRUE(IsErrorResponse(missing, 422, {"/data/attributes/password"})) << missing.Describe();
 }
 
@@ -99,8 +106,10 @@ TEST_P(PasswordsTest, KeysWithoutPasswordAccessNeverSeeSecretsAndRevealsAreLogge
     EXPECT_TRUE(IsErrorResponse(clients_->b.Get(one), 404)) << "another account";
 
     ASSERT_TRUE(HasStatus(vault_->Get(one), 200));
-    HttpResponse events = vault_->Get("/api/activity_events?filter[resource_type]=passwords&filter[resource_id]=" +
-                                      S(IdOf(created)) + "&filter[action]=reveal");
+    HttpResponse events = vault_->Get(
+        "/api/activity_events?filter[resource_type]=passwords&filter[resource_id]=" + S(IdOf(created)) +
+        "&filter[action]=reveal"
+    );
     ASSERT_TRUE(HasStatus(events, 200));
     EXPECT_EQ(IdsOf(events.Json()).size(), 1u) << "one reveal, by the key with access: " << events.Describe();
     EXPECT_EQ(events.body.find(secret), std::string::npos) << "the log never holds the secret";
@@ -112,24 +121,32 @@ TEST_P(PasswordsTest, EmbeddedInARecordOfTheSameOrganization) {
     int64_t foreign = CreateId("/api/locations", "locations", {{"organization-id", elsewhere}, {"name", "Far"}});
     ASSERT_NE(location, 0);
     ASSERT_NE(foreign, 0);
-    HttpResponse ok = vault_->Post("/api/passwords", Doc("passwords", {{"organization-id", org_id_},
-                                                                      {"name", tag_ + " alarm"},
-                                                                      {"password", "1234"},
-                                                                      {"resource-id", S(location)},
-                                                                      {"resource-type", "Location"}}));
+    HttpResponse ok = vault_->Post(
+        "/api/passwords",
+        Doc("passwords",
+            {{"organization-id", org_id_},
+             {"name", tag_ + " alarm"},
+             {"password", "1234"},
+             {"resource-id", S(location)},
+             {"resource-type", "Location"}})
+    );
     ASSERT_TRUE(HasStatus(ok, 201)) << ok.Describe();
     EXPECT_EQ(StringAt(ok.Json(), "data.attributes.cached-resource-name"), tag_ + " HQ");
     EXPECT_EQ(StringAt(ok.Json(), "data.attributes.cached-resource-type-name"), "Location");
-    HttpResponse wrong = vault_->Post("/api/passwords", Doc("passwords", {{"organization-id", org_id_},
-                                                                         {"name", "x"},
-                                                                         {"password", "1"},
-                                                                         {"resource-id", foreign},
-                                                                         {"resource-type", "Location"}}));
+    HttpResponse wrong = vault_->Post(
+        "/api/passwords",
+        Doc("passwords",
+            {{"organization-id", org_id_},
+             {"name", "x"},
+             {"password", "1"},
+             {"resource-id", foreign},
+             {"resource-type", "Location"}})
+    );
     EXPECT_TRUE(IsErrorResponse(wrong, 422)) << wrong.Describe();
-    HttpResponse half = vault_->Post("/api/passwords", Doc("passwords", {{"organization-id", org_id_},
-                                                                        {"name", "x"},
-                                                                        {"password", "1"},
-                                                                        {"resource-id", location}}));
+    HttpResponse half = vault_->Post(
+        "/api/passwords",
+        Doc("passwords", {{"organization-id", org_id_}, {"name", "x"}, {"password", "1"}, {"resource-id", location}})
+    );
     EXPECT_TRUE(IsErrorResponse(half, 422)) << half.Describe();
 }
 
@@ -164,9 +181,12 @@ TEST_P(PasswordsTest, ACanarySecretNeverAppearsInPlaintext) {
     json::Value created = NewPassword(canary, "?show_password=true");
     ASSERT_TRUE(created.is_object());
     EXPECT_EQ(PasswordOf(created), canary);
-    ASSERT_TRUE(HasStatus(vault_->Patch("/api/passwords/" + S(IdOf(created)),
-                                        Doc("passwords", {{"password", canary + "-2"}, {"notes", "rotated"}})),
-                          200));
+    ASSERT_TRUE(HasStatus(
+        vault_->Patch(
+            "/api/passwords/" + S(IdOf(created)), Doc("passwords", {{"password", canary + "-2"}, {"notes", "rotated"}})
+        ),
+        200
+    ));
     HttpResponse list = vault_->Get("/api/passwords?filter[organization_id]=" + S(org_id_));
     EXPECT_EQ(list.body.find(canary), std::string::npos);
     const std::string everything = StoreAndLog(*server_, backend());

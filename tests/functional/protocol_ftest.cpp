@@ -14,7 +14,9 @@
 namespace mortar::ftest {
 namespace {
 
-std::string S(int64_t v) { return std::to_string(v); }
+std::string S(int64_t v) {
+    return std::to_string(v);
+}
 
 class ProtocolTest : public BackendTest {
 protected:
@@ -51,7 +53,9 @@ protected:
     }
 };
 
-std::string OrgDoc(const std::string& name) { return Doc("organizations", {{"name", name}}); }
+std::string OrgDoc(const std::string& name) {
+    return Doc("organizations", {{"name", name}});
+}
 
 // ---- health, auth, routing ----
 
@@ -67,8 +71,11 @@ TEST_P(ProtocolTest, NoKeyOrAnUnknownKeyIs401) {
     EXPECT_TRUE(IsErrorResponse(clients_->anon.Post("/api/organizations", OrgDoc(tag_)), 401));
     const std::string& key = server_->key_a();
     std::string wrong_secret = key.substr(0, key.rfind('.') + 1) + "0000000000000000";
-    for (const std::string& bad : {std::string("ITG.00112233445566778899aabbccddeeff.bogus"), wrong_secret,
-                                   std::string("not-a-key"), key + "x"}) {
+    for (const std::string& bad :
+         {std::string("ITG.00112233445566778899aabbccddeeff.bogus"),
+          wrong_secret,
+          std::string("not-a-key"),
+          key + "x"}) {
         HttpClient client(server_->base_url(), bad);
         EXPECT_TRUE(IsErrorResponse(client.Get("/api/organizations"), 401)) << "key " << bad;
         EXPECT_TRUE(IsErrorResponse(client.Post("/api/organizations", OrgDoc(tag_)), 401)) << "key " << bad;
@@ -86,8 +93,12 @@ TEST_P(ProtocolTest, ApiKeyHeaderNameIsCaseInsensitive) {
 }
 
 TEST_P(ProtocolTest, UnknownApiRouteIs404WithAJsonErrorsBody) {
-    for (const char* target : {"/api/no_such_resource", "/api/no_such_resource/1", "/api/organizations/1/nothing",
-                               "/api/organizations/1/relationships/no_such_children", "/api/exports_of_mortar"}) {
+    for (const char* target :
+         {"/api/no_such_resource",
+          "/api/no_such_resource/1",
+          "/api/organizations/1/nothing",
+          "/api/organizations/1/relationships/no_such_children",
+          "/api/exports_of_mortar"}) {
         HttpResponse r = clients_->a.Get(target);
         EXPECT_TRUE(IsErrorResponse(r, 404)) << target;
     }
@@ -99,8 +110,10 @@ TEST_P(ProtocolTest, RepeatedAndTrailingSlashesAfterApiAreIgnored) {
     int64_t id = CreateId("/api/organizations", "organizations", {{"name", tag_}});
     ASSERT_NE(id, 0);
     std::string filter = "?filter[name]=" + tag_;
-    for (const std::string& path : {std::string("/api//organizations/"), std::string("/api/organizations/"),
-                                    std::string("/api//organizations")}) {
+    for (const std::string& path :
+         {std::string("/api//organizations/"),
+          std::string("/api/organizations/"),
+          std::string("/api//organizations")}) {
         HttpResponse r = clients_->a.Get(path + filter);
         ASSERT_TRUE(HasStatus(r, 200)) << path;
         EXPECT_EQ(IdsOf(r.Json()), std::vector<int64_t>{id}) << path;
@@ -119,18 +132,26 @@ TEST_P(ProtocolTest, ResponsesAreJsonApiEvenOnErrors) {
 // ---- media types and bodies ----
 
 TEST_P(ProtocolTest, JsonMediaTypesAreAcceptedWithOrWithoutParameters) {
-    for (const char* ct : {"application/vnd.api+json", "application/vnd.api+json; charset=utf-8",
-                           "application/vnd.api+json;charset=UTF-8", "application/json",
-                           "application/json; charset=utf-8"}) {
-        HttpResponse r = clients_->a.Send("POST", "/api/organizations", OrgDoc(tag_ + "-" + ct), {{"Content-Type", ct}});
+    for (const char* ct :
+         {"application/vnd.api+json",
+          "application/vnd.api+json; charset=utf-8",
+          "application/vnd.api+json;charset=UTF-8",
+          "application/json",
+          "application/json; charset=utf-8"}) {
+        HttpResponse r =
+            clients_->a.Send("POST", "/api/organizations", OrgDoc(tag_ + "-" + ct), {{"Content-Type", ct}});
         EXPECT_TRUE(HasStatus(r, 201)) << "Content-Type: " << ct;
     }
     // What clients add to GETs is ignored: itglue-py's Content-Type, node-it-glue's
     // Accept, node-itglue's cache-control.
-    HttpResponse get = clients_->a.Send("GET", "/api/organizations", {},
-                                        {{"Content-Type", "application/vnd.api+json"},
-                                         {"Accept", "application/vnd.api+json"},
-                                         {"cache-control", "no-cache"}});
+    HttpResponse get = clients_->a.Send(
+        "GET",
+        "/api/organizations",
+        {},
+        {{"Content-Type", "application/vnd.api+json"},
+         {"Accept", "application/vnd.api+json"},
+         {"cache-control", "no-cache"}}
+    );
     EXPECT_TRUE(HasStatus(get, 200));
 }
 
@@ -142,9 +163,12 @@ TEST_P(ProtocolTest, OtherMediaTypesAre415AndWriteNothing) {
     }
     int64_t id = CreateId("/api/organizations", "organizations", {{"name", tag_ + "-keep"}});
     ASSERT_NE(id, 0);
-    HttpResponse patch = clients_->a.Send("PATCH", "/api/organizations/" + S(id),
-                                          Doc("organizations", {{"name", "changed"}}, S(id)),
-                                          {{"Content-Type", "text/plain"}});
+    HttpResponse patch = clients_->a.Send(
+        "PATCH",
+        "/api/organizations/" + S(id),
+        Doc("organizations", {{"name", "changed"}}, S(id)),
+        {{"Content-Type", "text/plain"}}
+    );
     EXPECT_TRUE(IsErrorResponse(patch, 415));
     EXPECT_EQ(CountOrganizations(), before + 1);
     HttpResponse shown = clients_->a.Get("/api/organizations/" + S(id));
@@ -155,13 +179,16 @@ TEST_P(ProtocolTest, OtherMediaTypesAre415AndWriteNothing) {
 TEST_P(ProtocolTest, MalformedJsonIs400AndWritesNothing) {
     int64_t before = CountOrganizations();
     for (const std::string& body :
-         {std::string("{"), std::string("not json"), std::string("{\"data\": }"),
+         {std::string("{"),
+          std::string("not json"),
+          std::string("{\"data\": }"),
           std::string("{\"data\": {\"type\": \"organizations\", \"attributes\": {\"name\": \"x\",}}}"),
           std::string("{\"data\": {\"type\": \"organizations\", \"attributes\": {\"name\": \"x\"}}} trailing"),
           std::string("{\"data\": {\"type\": \"organizations\", \"attributes\": {\"name\": \"x\"}}"),
-          std::string("\xff\xfe{}"), std::string("")}) {
-        HttpResponse r = clients_->a.Send("POST", "/api/organizations", body,
-                                          {{"Content-Type", "application/vnd.api+json"}});
+          std::string("\xff\xfe{}"),
+          std::string("")}) {
+        HttpResponse r =
+            clients_->a.Send("POST", "/api/organizations", body, {{"Content-Type", "application/vnd.api+json"}});
         EXPECT_TRUE(IsErrorResponse(r, 400)) << "body: " << body.substr(0, 80);
     }
     int64_t id = CreateId("/api/organizations", "organizations", {{"name", tag_}});
@@ -177,12 +204,19 @@ TEST_P(ProtocolTest, JsonThatIsNotADocumentIsRejectedAndWritesNothing) {
     // API.md does not say whether valid JSON of the wrong shape is 400 ("a parameter of
     // the wrong type") or 422 (validation). Either is accepted; never 2xx or 5xx.
     int64_t before = CountOrganizations();
-    for (const char* body : {"{}", "[]", "null", "42", "{\"data\": null}", "{\"data\": \"x\"}", "{\"data\": 1}",
-                             "{\"data\": {\"type\": \"organizations\", \"attributes\": []}}",
-                             "{\"data\": {\"type\": \"organizations\", \"attributes\": \"name\"}}",
-                             "{\"data\": {\"type\": 7, \"attributes\": {\"name\": \"x\"}}}",
-                             "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
-                             "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"}) {
+    for (const char* body :
+         {"{}",
+          "[]",
+          "null",
+          "42",
+          "{\"data\": null}",
+          "{\"data\": \"x\"}",
+          "{\"data\": 1}",
+          "{\"data\": {\"type\": \"organizations\", \"attributes\": []}}",
+          "{\"data\": {\"type\": \"organizations\", \"attributes\": \"name\"}}",
+          "{\"data\": {\"type\": 7, \"attributes\": {\"name\": \"x\"}}}",
+          "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+          "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"}) {
         HttpResponse r = clients_->a.Post("/api/organizations", body);
         EXPECT_TRUE(r.status == 400 || r.status == 422) << "body " << body << ": " << r.Describe();
         EXPECT_TRUE(IsErrorResponse(r, r.status)) << "body " << body;
@@ -199,14 +233,15 @@ TEST_P(ProtocolTest, AttributeOfTheWrongTypeIsRejectedAndWritesNothing) {
     // failure 422; whether an attribute value is such a "parameter" is not said, so
     // either status is accepted here, never a 2xx.
     int64_t before = CountOrganizations();
-    for (const JObject& attrs : {JObject{{"name", JArray{"x"}}},
-                                 JObject{{"name", JObject{{"first", "x"}}}},
-                                 JObject{{"name", tag_}, {"organization-type-id", "abc"}},
-                                 JObject{{"name", tag_}, {"organization_type_id", 1.5}},
-                                 JObject{{"name", tag_}, {"parent-id", true}}}) {
+    for (const JObject& attrs :
+         {JObject{{"name", JArray{"x"}}},
+          JObject{{"name", JObject{{"first", "x"}}}},
+          JObject{{"name", tag_}, {"organization-type-id", "abc"}},
+          JObject{{"name", tag_}, {"organization_type_id", 1.5}},
+          JObject{{"name", tag_}, {"parent-id", true}}}) {
         HttpResponse r = clients_->a.Post("/api/organizations", Doc("organizations", attrs));
-        EXPECT_TRUE(r.status == 400 || r.status == 422) << "attributes " << json::Value(attrs).Dump() << ": "
-                                                        << r.Describe();
+        EXPECT_TRUE(r.status == 400 || r.status == 422)
+            << "attributes " << json::Value(attrs).Dump() << ": " << r.Describe();
         EXPECT_TRUE(IsErrorResponse(r, r.status)) << "attributes " << json::Value(attrs).Dump();
     }
     EXPECT_EQ(CountOrganizations(), before);
@@ -223,14 +258,17 @@ TEST_P(ProtocolTest, NonNumericIdInABodyIs400) {
     int64_t id = CreateId("/api/organizations", "organizations", {{"name", tag_}});
     ASSERT_NE(id, 0);
     EXPECT_TRUE(IsErrorResponse(
-        clients_->a.Patch("/api/organizations/" + S(id), Doc("organizations", {{"name", "changed"}}, "abc")), 400));
+        clients_->a.Patch("/api/organizations/" + S(id), Doc("organizations", {{"name", "changed"}}, "abc")), 400
+    ));
     EXPECT_TRUE(IsErrorResponse(
-        clients_->a.Patch("/api/organizations/" + S(id), Doc("organizations", {{"id", "1x"}, {"name", "changed"}})),
-        400));
+        clients_->a.Patch("/api/organizations/" + S(id), Doc("organizations", {{"id", "1x"}, {"name", "changed"}})), 400
+    ));
     EXPECT_TRUE(IsErrorResponse(
-        clients_->a.Patch("/api/organizations", BulkDoc({Item("organizations", {{"id", "abc"}, {"name", "x"}})})), 400));
+        clients_->a.Patch("/api/organizations", BulkDoc({Item("organizations", {{"id", "abc"}, {"name", "x"}})})), 400
+    ));
     EXPECT_TRUE(IsErrorResponse(
-        clients_->a.Delete("/api/organizations", BulkDoc({Item("organizations", {{"id", "12abc"}})})), 400));
+        clients_->a.Delete("/api/organizations", BulkDoc({Item("organizations", {{"id", "12abc"}})})), 400
+    ));
     HttpResponse shown = clients_->a.Get("/api/organizations/" + S(id));
     ASSERT_TRUE(HasStatus(shown, 200));
     EXPECT_EQ(StringAt(shown.Json(), "data.attributes.name"), tag_);
@@ -239,7 +277,8 @@ TEST_P(ProtocolTest, NonNumericIdInABodyIs400) {
 TEST_P(ProtocolTest, UnknownIdIs404) {
     EXPECT_TRUE(IsErrorResponse(clients_->a.Get("/api/organizations/987654321"), 404));
     EXPECT_TRUE(IsErrorResponse(
-        clients_->a.Patch("/api/organizations/987654321", Doc("organizations", {{"name", "x"}}, "987654321")), 404));
+        clients_->a.Patch("/api/organizations/987654321", Doc("organizations", {{"name", "x"}}, "987654321")), 404
+    ));
     // Larger than any 64-bit id: still just an unknown record.
     EXPECT_TRUE(IsErrorResponse(clients_->a.Get("/api/organizations/99999999999999999999999"), 404));
     EXPECT_TRUE(IsErrorResponse(clients_->a.Get("/api/organizations/-1"), 404));
@@ -253,7 +292,8 @@ TEST_P(ProtocolTest, PageSizeOver1000IsCappedTo1000) {
     for (int i = 0; i < 1001; ++i) {
         HttpResponse r = clients_->a.Post(
             "/api/organizations",
-            Doc("organizations", {{"name", tag_ + "-" + std::to_string(i)}, {"organization-type-id", type_id}}));
+            Doc("organizations", {{"name", tag_ + "-" + std::to_string(i)}, {"organization-type-id", type_id}})
+        );
         ASSERT_TRUE(HasStatus(r, 201));
     }
     std::string target = "/api/organizations?filter[organization_type_id]=" + S(type_id) + "&page[size]=5000";
@@ -278,8 +318,13 @@ TEST_P(ProtocolTest, PageSizeOver1000IsCappedTo1000) {
 }
 
 TEST_P(ProtocolTest, BadPageParametersAre400) {
-    for (const char* query : {"page[number]=abc", "page[size]=abc", "page%5Bnumber%5D=x", "page[number]=1.5",
-                              "page[size]=", "page[number]=1e3"}) {
+    for (const char* query :
+         {"page[number]=abc",
+          "page[size]=abc",
+          "page%5Bnumber%5D=x",
+          "page[number]=1.5",
+          "page[size]=",
+          "page[number]=1e3"}) {
         HttpResponse r = clients_->a.Get(std::string("/api/organizations?") + query);
         EXPECT_TRUE(IsErrorResponse(r, 400)) << query;
     }
@@ -287,10 +332,19 @@ TEST_P(ProtocolTest, BadPageParametersAre400) {
 }
 
 TEST_P(ProtocolTest, HostileQueryStringsAre400AndTheServerStaysUp) {
-    std::vector<std::string> queries = {"%", "%zz", "a=%00", "filter[name]=%00", "filter[name]=a%", "%4",
-                                        "filter[", "filter[=1", "filter[name=1", "page[size=5",
-                                        // Longer than the API takes: 20 KiB of filter value.
-                                        "filter[name]=" + std::string(20 * 1024, 'a')};
+    std::vector<std::string> queries = {
+        "%",
+        "%zz",
+        "a=%00",
+        "filter[name]=%00",
+        "filter[name]=a%",
+        "%4",
+        "filter[",
+        "filter[=1",
+        "filter[name=1",
+        "page[size=5",
+        // Longer than the API takes: 20 KiB of filter value.
+        "filter[name]=" + std::string(20 * 1024, 'a')};
     for (const std::string& q : queries) {
         HttpResponse r = clients_->a.Get("/api/organizations?" + q);
         EXPECT_TRUE(IsErrorResponse(r, 400)) << "query: " << q.substr(0, 40);
@@ -306,8 +360,10 @@ TEST_P(ProtocolTest, HostileQueryStringsAre400AndTheServerStaysUp) {
 TEST_P(ProtocolTest, SpacesArriveAsPlusOrPercent20) {
     int64_t id = CreateId("/api/organizations", "organizations", {{"name", tag_ + " Dental Care"}});
     ASSERT_NE(id, 0);
-    for (const std::string& q : {"filter[name]=" + tag_ + "+Dental+Care", "filter[name]=" + tag_ + "%20Dental%20Care",
-                                 "filter%5Bname%5D=" + tag_ + "%20Dental+Care"}) {
+    for (const std::string& q :
+         {"filter[name]=" + tag_ + "+Dental+Care",
+          "filter[name]=" + tag_ + "%20Dental%20Care",
+          "filter%5Bname%5D=" + tag_ + "%20Dental+Care"}) {
         HttpResponse r = clients_->a.Get("/api/organizations?" + q);
         ASSERT_TRUE(HasStatus(r, 200));
         EXPECT_EQ(IdsOf(r.Json()), std::vector<int64_t>{id}) << q;
@@ -317,8 +373,12 @@ TEST_P(ProtocolTest, SpacesArriveAsPlusOrPercent20) {
 TEST_P(ProtocolTest, LinksFollowTheHostHeaderWithoutAPublicUrl) {
     ASSERT_NE(CreateId("/api/organizations", "organizations", {{"name", tag_ + "-1"}}), 0);
     ASSERT_NE(CreateId("/api/organizations", "organizations", {{"name", tag_ + "-2"}}), 0);
-    HttpResponse r = clients_->a.Send("GET", "/api/organizations?filter[name]=" + tag_ + "-1," + tag_ + "-2&page[size]=1",
-                                      {}, {{"Host", "mortar.test:1234"}});
+    HttpResponse r = clients_->a.Send(
+        "GET",
+        "/api/organizations?filter[name]=" + tag_ + "-1," + tag_ + "-2&page[size]=1",
+        {},
+        {{"Host", "mortar.test:1234"}}
+    );
     ASSERT_TRUE(HasStatus(r, 200));
     const json::Value* next = At(r.Json(), "links.next");
     ASSERT_TRUE(next != nullptr && next->is_string()) << r.Describe();
@@ -386,10 +446,7 @@ TEST_P(ProtocolTest, LinksUseTheConfiguredPublicUrl) {
     StopSpecial(s);
 }
 
-INSTANTIATE_TEST_SUITE_P(All,
-                         ProtocolTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         BackendParamName);
+INSTANTIATE_TEST_SUITE_P(All, ProtocolTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendParamName);
 
 // ---- the command line ----
 

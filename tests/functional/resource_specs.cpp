@@ -32,37 +32,46 @@ ResourceSpec Organizations() {
     s.scope = Scope::kOrganizationType;
     s.label = "name";
     s.required = "name";
-    s.attributes = {"name",
-                    "alert",
-                    "description",
-                    "quick-notes",
-                    "short-name",
-                    "organization-type-id",
-                    "organization-type-name",
-                    "organization-status-id",
-                    "organization-status-name",
-                    "parent-id",
-                    "ancestor-ids",
-                    "primary",
-                    "logo",
-                    "my-glue-account-id",
-                    "psa-integration",
-                    "created-at",
-                    "updated-at"};
+    s.attributes = {
+        "name",
+        "alert",
+        "description",
+        "quick-notes",
+        "short-name",
+        "organization-type-id",
+        "organization-type-name",
+        "organization-status-id",
+        "organization-status-name",
+        "parent-id",
+        "ancestor-ids",
+        "primary",
+        "logo",
+        "my-glue-account-id",
+        "psa-integration",
+        "created-at",
+        "updated-at"};
     s.null_when_unset = {"alert", "short-name", "quick-notes", "parent-id", "my-glue-account-id", "psa-integration"};
     s.create = [](const Fixtures& f, const std::string& label) {
-        return JObject{{"name", label},
-                       {"description", label + " description"},
-                       {"organization-type-id", f.organization_type_id},
-                       {"organization-status-id", f.organization_status_id}};
+        return JObject{
+            {"name", label},
+            {"description", label + " description"},
+            {"organization-type-id", f.organization_type_id},
+            {"organization-status-id", f.organization_status_id}};
     };
     s.update_attr = "description";
     s.update_fk = "organization-type-id";
     s.update_fk_target = [](const Fixtures& f) { return f.alt_organization_type_id; };
     s.reference = "organization-type-id";
     s.filters = {"id", "name", "organization-type-id", "organization-status-id"};
-    s.read_only = {"organization-type-name", "organization-status-name", "ancestor-ids", "primary", "logo",
-                   "psa-integration", "created-at", "updated-at"};
+    s.read_only = {
+        "organization-type-name",
+        "organization-status-name",
+        "ancestor-ids",
+        "primary",
+        "logo",
+        "psa-integration",
+        "created-at",
+        "updated-at"};
     s.bulk_update = true;
     s.bulk_delete = true;
     return s;
@@ -80,24 +89,32 @@ ResourceSpec Locations() {
     s.parent_fk = "organization-id";
     s.label = "name";
     s.required = "name";
-    s.attributes = {"organization-id", "name",         "primary",        "address-1",      "address-2",
-                    "city",            "postal-code",  "region-id",      "country-id",     "phone",
-                    "fax",             "notes",        "restricted",     "region-name",    "country-name",
-                    "formatted-phone", "formatted-fax", "organization-name", "created-at", "updated-at"};
+    s.attributes = {
+        "organization-id", "name",        "primary",      "address-1",       "address-2",     "city",
+        "postal-code",     "region-id",   "country-id",   "phone",           "fax",           "notes",
+        "restricted",      "region-name", "country-name", "formatted-phone", "formatted-fax", "organization-name",
+        "created-at",      "updated-at"};
     s.null_when_unset = {"address-2", "region-id", "country-id", "fax", "notes", "region-name", "country-name"};
     s.create = [](const Fixtures& f, const std::string& label) {
-        return JObject{{"organization-id", f.organization_id},
-                       {"name", label},
-                       {"address-1", "1 Main Street"},
-                       {"city", label + "-city"},
-                       {"postal-code", "12345"},
-                       {"phone", "5551234567"}};
+        return JObject{
+            {"organization-id", f.organization_id},
+            {"name", label},
+            {"address-1", "1 Main Street"},
+            {"city", label + "-city"},
+            {"postal-code", "12345"},
+            {"phone", "5551234567"}};
     };
     s.update_attr = "notes";
     s.reference = "organization-id";
     s.filters = {"id", "name", "city", "organization-id"};
-    s.read_only = {"organization-name", "region-name", "country-name", "formatted-phone", "formatted-fax",
-                   "created-at", "updated-at"};
+    s.read_only = {
+        "organization-name",
+        "region-name",
+        "country-name",
+        "formatted-phone",
+        "formatted-fax",
+        "created-at",
+        "updated-at"};
     s.bulk_update = true;
     s.bulk_delete = true;
     return s;
@@ -116,10 +133,25 @@ ResourceSpec Contacts() {
     s.parent_bound = {"location-id"};
     s.label = "first-name";
     s.required = "organization-id";
-    s.attributes = {"organization-id", "organization-name", "first-name",     "last-name",      "name",
-                    "title",           "notes",             "contact-type-id", "contact-type-name", "location-id",
-                    "location-name",   "important",         "restricted",     "contact-emails", "contact-phones",
-                    "psa-integration", "created-at",        "updated-at"};
+    s.attributes = {
+        "organization-id",
+        "organization-name",
+        "first-name",
+        "last-name",
+        "name",
+        "title",
+        "notes",
+        "contact-type-id",
+        "contact-type-name",
+        "location-id",
+        "location-name",
+        "important",
+        "restricted",
+        "contact-emails",
+        "contact-phones",
+        "psa-integration",
+        "created-at",
+        "updated-at"};
     s.null_when_unset = {"notes", "psa-integration"};
     s.create = [](const Fixtures& f, const std::string& label) {
         return JObject{
@@ -130,7 +162,8 @@ ResourceSpec Contacts() {
             {"contact-type-id", f.contact_type_id},
             {"location-id", f.location_id},
             {"important", false},
-            {"contact-emails", JArray{JObject{{"value", label + "@example.com"}, {"label-name", "Work"}, {"primary", true}}}},
+            {"contact-emails",
+             JArray{JObject{{"value", label + "@example.com"}, {"label-name", "Work"}, {"primary", true}}}},
             {"contact-phones",
              JArray{JObject{{"value", "5551234567"}, {"label-name", "Work"}, {"extension", "12"}, {"primary", true}}}}};
     };
@@ -139,8 +172,14 @@ ResourceSpec Contacts() {
     s.update_fk_target = [](const Fixtures& f) { return f.alt_contact_type_id; };
     s.reference = "contact-type-id";
     s.filters = {"id", "first-name", "last-name", "title", "contact-type-id", "organization-id"};
-    s.read_only = {"name", "organization-name", "contact-type-name", "location-name", "psa-integration", "created-at",
-                   "updated-at"};
+    s.read_only = {
+        "name",
+        "organization-name",
+        "contact-type-name",
+        "location-name",
+        "psa-integration",
+        "created-at",
+        "updated-at"};
     s.bulk_update = true;
     s.bulk_delete = true;
     return s;
@@ -182,35 +221,81 @@ ResourceSpec Configurations() {
     s.parent_bound = {"location-id"};
     s.label = "name";
     s.required = "name";
-    s.attributes = {"organization-id",  "organization-name", "organization-short-name", "resource-url",
-                    "name",             "hostname",          "primary-ip",              "mac-address",
-                    "default-gateway",  "serial-number",     "asset-tag",               "position",
-                    "installed-by",     "purchased-by",      "notes",                   "operating-system-notes",
-                    "warranty-expires-at", "installed-at",   "purchased-at",            "configuration-type-id",
-                    "configuration-type-name", "configuration-type-kind", "configuration-status-id",
-                    "configuration-status-name", "manufacturer-id", "manufacturer-name", "model-id", "model-name",
-                    "operating-system-id", "operating-system-name", "location-id", "location-name", "contact-id",
-                    "contact-name",     "archived",          "restricted",              "my-glue",
-                    "psa-integration",  "created-at",        "updated-at"};
-    s.null_when_unset = {"hostname", "default-gateway", "asset-tag", "notes", "installed-at", "model-id",
-                         "contact-id", "psa-integration"};
+    s.attributes = {
+        "organization-id",
+        "organization-name",
+        "organization-short-name",
+        "resource-url",
+        "name",
+        "hostname",
+        "primary-ip",
+        "mac-address",
+        "default-gateway",
+        "serial-number",
+        "asset-tag",
+        "position",
+        "installed-by",
+        "purchased-by",
+        "notes",
+        "operating-system-notes",
+        "warranty-expires-at",
+        "installed-at",
+        "purchased-at",
+        "configuration-type-id",
+        "configuration-type-name",
+        "configuration-type-kind",
+        "configuration-status-id",
+        "configuration-status-name",
+        "manufacturer-id",
+        "manufacturer-name",
+        "model-id",
+        "model-name",
+        "operating-system-id",
+        "operating-system-name",
+        "location-id",
+        "location-name",
+        "contact-id",
+        "contact-name",
+        "archived",
+        "restricted",
+        "my-glue",
+        "psa-integration",
+        "created-at",
+        "updated-at"};
+    s.null_when_unset = {
+        "hostname",
+        "default-gateway",
+        "asset-tag",
+        "notes",
+        "installed-at",
+        "model-id",
+        "contact-id",
+        "psa-integration"};
     s.create = [](const Fixtures& f, const std::string& label) {
-        return JObject{{"organization-id", f.organization_id},
-                       {"name", label},
-                       {"configuration-type-id", f.configuration_type_id},
-                       {"serial-number", label + "-sn"},
-                       {"primary-ip", "192.168.10.5"},
-                       {"mac-address", "3C:52:82:10:AA:01"},
-                       {"warranty-expires-at", "2027-03-31"},
-                       {"location-id", f.location_id}};
+        return JObject{
+            {"organization-id", f.organization_id},
+            {"name", label},
+            {"configuration-type-id", f.configuration_type_id},
+            {"serial-number", label + "-sn"},
+            {"primary-ip", "192.168.10.5"},
+            {"mac-address", "3C:52:82:10:AA:01"},
+            {"warranty-expires-at", "2027-03-31"},
+            {"location-id", f.location_id}};
     };
     s.update_attr = "notes";
     s.update_fk = "configuration-type-id";
     s.update_fk_target = [](const Fixtures& f) { return f.alt_configuration_type_id; };
     s.reference = "configuration-type-id";
     s.filters = {"id", "name", "serial-number", "configuration-type-id", "organization-id"};
-    s.read_only = {"organization-name", "configuration-type-name", "location-name", "resource-url", "my-glue",
-                   "psa-integration", "created-at", "updated-at"};
+    s.read_only = {
+        "organization-name",
+        "configuration-type-name",
+        "location-name",
+        "resource-url",
+        "my-glue",
+        "psa-integration",
+        "created-at",
+        "updated-at"};
     s.bulk_update = true;
     s.bulk_delete = true;
     return s;

@@ -19,18 +19,18 @@ namespace mortar::ftest {
 // the API, for every test that needs them, so that filters on them select exactly the
 // records of that test.
 struct Fixtures {
-    std::string tag;                       // unique per test, prefix of every label
-    int64_t organization_id = 0;           // parent of organization children
-    int64_t other_organization_id = 0;     // a second parent, for wrong-parent checks
-    int64_t manufacturer_id = 0;           // parent of models
+    std::string tag;                    // unique per test, prefix of every label
+    int64_t organization_id = 0;        // parent of organization children
+    int64_t other_organization_id = 0;  // a second parent, for wrong-parent checks
+    int64_t manufacturer_id = 0;        // parent of models
     int64_t other_manufacturer_id = 0;
     int64_t organization_type_id = 0;      // scope of an organizations test
     int64_t alt_organization_type_id = 0;  // target of a foreign-key update
     int64_t organization_status_id = 0;
     int64_t contact_type_id = 0;
     int64_t alt_contact_type_id = 0;
-    int64_t location_id = 0;               // a location of organization_id
-    int64_t configuration_type_id = 0;     // required by configurations
+    int64_t location_id = 0;            // a location of organization_id
+    int64_t configuration_type_id = 0;  // required by configurations
     int64_t alt_configuration_type_id = 0;
 };
 
@@ -40,8 +40,8 @@ enum Need : unsigned {
     kNeedManufacturer = 1u << 1,      // manufacturer_id and other_manufacturer_id
     kNeedOrganizationType = 1u << 2,  // organization_type_id, alt_organization_type_id
     kNeedOrganizationStatus = 1u << 3,
-    kNeedContactType = 1u << 4,       // contact_type_id, alt_contact_type_id
-    kNeedLocation = 1u << 5,          // location_id (implies kNeedOrganization)
+    kNeedContactType = 1u << 4,        // contact_type_id, alt_contact_type_id
+    kNeedLocation = 1u << 5,           // location_id (implies kNeedOrganization)
     kNeedConfigurationType = 1u << 6,  // configuration_type_id, alt_configuration_type_id
 };
 

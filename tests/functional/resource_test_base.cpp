@@ -39,7 +39,9 @@ int64_t BackendTest::CreateId(std::string_view path, std::string_view type, JObj
     return data.is_object() ? IdOf(data) : 0;
 }
 
-std::string BackendParamName(const ::testing::TestParamInfo<Backend>& info) { return BackendName(info.param); }
+std::string BackendParamName(const ::testing::TestParamInfo<Backend>& info) {
+    return BackendName(info.param);
+}
 
 // ---- ResourceTest ----
 
@@ -113,8 +115,9 @@ void ResourceTest::SetUp() {
         ASSERT_NE(fx_.alt_configuration_type_id, 0);
     }
     if (needs & kNeedLocation) {
-        fx_.location_id = CreateFixture(a(), "/api/locations", "locations",
-                                        {{"organization-id", fx_.organization_id}, {"name", t + "-site"}});
+        fx_.location_id = CreateFixture(
+            a(), "/api/locations", "locations", {{"organization-id", fx_.organization_id}, {"name", t + "-site"}}
+        );
         ASSERT_NE(fx_.location_id, 0);
     }
 }
@@ -230,7 +233,9 @@ int64_t ResourceTest::CountAll(HttpClient& client) {
     return count->as_int();
 }
 
-HttpResponse ResourceTest::Show(int64_t id) { return a().Get(spec().path + "/" + std::to_string(id)); }
+HttpResponse ResourceTest::Show(int64_t id) {
+    return a().Get(spec().path + "/" + std::to_string(id));
+}
 
 std::string ResourceParamName(const ::testing::TestParamInfo<ResourceParam>& info) {
     return BackendName(std::get<0>(info.param)) + "_" + std::get<1>(info.param)->name;

@@ -13,7 +13,9 @@ namespace {
 
 constexpr int64_t kMissingId = 987654321;
 
-std::string S(int64_t v) { return std::to_string(v); }
+std::string S(int64_t v) {
+    return std::to_string(v);
+}
 
 // The value of an attribute of a data object ("id" is data.id) as a filter string.
 std::string FilterValue(const json::Value& data, const std::string& attr) {
@@ -26,7 +28,9 @@ std::string FilterValue(const json::Value& data, const std::string& attr) {
 }
 
 // The data member of a response (null when absent).
-json::Value DataOf(const HttpResponse& r) { return ValueAt(r.Json(), "data"); }
+json::Value DataOf(const HttpResponse& r) {
+    return ValueAt(r.Json(), "data");
+}
 
 // The attributes of a data object (null when absent).
 json::Value AttrsOf(const json::Value& data) {
@@ -60,12 +64,12 @@ std::string MaskId(const std::string& body, int64_t id) {
 
 // The capabilities of a resource each get a fixture, instantiated only with the tables
 // that have them (see the end of this file).
-class BulkUpdateTest : public ResourceTest {};    // bulk PATCH
-class BulkDeleteTest : public ResourceTest {};    // bulk DELETE
-class ReferenceTest : public ResourceTest {};     // a foreign key that must exist
-class FilterTest : public ResourceTest {};        // documented filters
-class SortTest : public ResourceTest {};          // documented sort keys (not nested-only)
-class NestedTest : public ResourceTest {};        // nested routes under a parent
+class BulkUpdateTest : public ResourceTest {};  // bulk PATCH
+class BulkDeleteTest : public ResourceTest {};  // bulk DELETE
+class ReferenceTest : public ResourceTest {};   // a foreign key that must exist
+class FilterTest : public ResourceTest {};      // documented filters
+class SortTest : public ResourceTest {};        // documented sort keys (not nested-only)
+class NestedTest : public ResourceTest {};      // nested routes under a parent
 class NestedBulkDeleteTest : public ResourceTest {};
 
 // ---- create, show, list ----
@@ -81,8 +85,8 @@ TEST_P(ResourceTest, CreateReturns201WithTheDocumentedShape) {
     ASSERT_NE(data, nullptr) << r.Describe();
     EXPECT_TRUE(IsResourceObject(*data, spec().type));
     for (const std::string& key : spec().attributes) {
-        EXPECT_NE(Attr(*data, key), nullptr) << "attribute '" << key << "' missing (null, never left out): "
-                                             << r.Describe();
+        EXPECT_NE(Attr(*data, key), nullptr)
+            << "attribute '" << key << "' missing (null, never left out): " << r.Describe();
     }
     for (const std::string& key : spec().null_when_unset) {
         const json::Value* v = Attr(*data, key);
@@ -146,8 +150,9 @@ TEST_P(ResourceTest, ShowUnknownOrNonNumericIdIs404) {
     // record: 404, as IT Glue answers.
     EXPECT_TRUE(IsErrorResponse(a().Get(spec().path + "/abc"), 404));
     EXPECT_TRUE(IsErrorResponse(a().Get(spec().path + "/12abc"), 404));
-    EXPECT_TRUE(IsErrorResponse(a().Patch(spec().path + "/abc", Doc(spec().type, {{spec().update_attr, "x"}}, "1")),
-                                404));
+    EXPECT_TRUE(
+        IsErrorResponse(a().Patch(spec().path + "/abc", Doc(spec().type, {{spec().update_attr, "x"}}, "1")), 404)
+    );
 }
 
 TEST_P(ResourceTest, ListReturnsTheRecordsInIdOrderWithMeta) {
@@ -183,7 +188,8 @@ TEST_P(ResourceTest, UpdateWithIdInDataAndKebabKeys) {
     Record rec = CreateRecord(0);
     ASSERT_NE(rec.id, 0);
     std::string value = rec.label + "-updated";
-    HttpResponse r = a().Patch(spec().path + "/" + S(rec.id), Doc(spec().type, {{spec().update_attr, value}}, S(rec.id)));
+    HttpResponse r =
+        a().Patch(spec().path + "/" + S(rec.id), Doc(spec().type, {{spec().update_attr, value}}, S(rec.id)));
     ASSERT_TRUE(HasStatus(r, 200));
     json::Value doc = r.Json();
     const json::Value* data = doc.Find("data");
@@ -292,8 +298,8 @@ TEST_P(ResourceTest, MissingRequiredAttributeIs422WithPointerAndWritesNothing) {
     for (auto& [k, v] : blank) {
         if (k == spec().required) v = json::Value();
     }
-    EXPECT_TRUE(IsErrorResponse(a().Post(spec().path, Doc(spec().type, blank)), 422,
-                                AttributePointers(spec().required)));
+    EXPECT_TRUE(IsErrorResponse(a().Post(spec().path, Doc(spec().type, blank)), 422, AttributePointers(spec().required))
+    );
     EXPECT_EQ(CountAll(a()), before) << "a rejected create wrote a record";
 }
 
@@ -314,8 +320,10 @@ TEST_P(ReferenceTest, ReferenceToAMissingRecordIs422) {
     // The same on update.
     Record rec = CreateRecord(1);
     ASSERT_NE(rec.id, 0);
-    HttpResponse u = a().Patch(spec().path + "/" + S(rec.id),
-                               Doc(spec().type, {{spec().reference, int64_t{999999}}, {spec().update_attr, "zz"}}, S(rec.id)));
+    HttpResponse u = a().Patch(
+        spec().path + "/" + S(rec.id),
+        Doc(spec().type, {{spec().reference, int64_t{999999}}, {spec().update_attr, "zz"}}, S(rec.id))
+    );
     EXPECT_TRUE(IsErrorResponse(u, 422));
     HttpResponse shown = Show(rec.id);
     ASSERT_TRUE(HasStatus(shown, 200));
@@ -344,10 +352,11 @@ TEST_P(BulkUpdateTest, BulkUpdateReturnsTheRecordsInOrder) {
     // Deliberately not in id order; the first item uses attributes.id (itglue-py, as a
     // JSON number), the second data.id (node-it-glue), the third attributes.id as a string.
     std::string v2 = recs[2].label + "-bulk", v0 = recs[0].label + "-bulk", v1 = recs[1].label + "-bulk";
-    std::string body = BulkDoc({Item(spec().type, {{"id", recs[2].id}, {spec().update_attr, v2}}),
-                                Item(spec().type, {{spec().update_attr, v0}}, S(recs[0].id)),
-                                Item(DashToUnderscore(spec().type),
-                                     {{"id", S(recs[1].id)}, {DashToUnderscore(spec().update_attr), v1}})});
+    std::string body = BulkDoc(
+        {Item(spec().type, {{"id", recs[2].id}, {spec().update_attr, v2}}),
+         Item(spec().type, {{spec().update_attr, v0}}, S(recs[0].id)),
+         Item(DashToUnderscore(spec().type), {{"id", S(recs[1].id)}, {DashToUnderscore(spec().update_attr), v1}})}
+    );
     HttpResponse r = a().Patch(spec().path, body);
     ASSERT_TRUE(HasStatus(r, 200));
     json::Value doc = r.Json();
@@ -364,8 +373,10 @@ TEST_P(BulkUpdateTest, BulkUpdateReturnsTheRecordsInOrder) {
 TEST_P(BulkUpdateTest, BulkUpdateWithAnUnknownSecondIdChangesNothing) {
     Record rec = CreateRecord(0);
     ASSERT_NE(rec.id, 0);
-    std::string body = BulkDoc({Item(spec().type, {{"id", rec.id}, {spec().update_attr, "must-not-stick"}}),
-                                Item(spec().type, {{"id", kMissingId}, {spec().update_attr, "x"}})});
+    std::string body = BulkDoc(
+        {Item(spec().type, {{"id", rec.id}, {spec().update_attr, "must-not-stick"}}),
+         Item(spec().type, {{"id", kMissingId}, {spec().update_attr, "x"}})}
+    );
     EXPECT_TRUE(IsErrorResponse(a().Patch(spec().path, body), 404));
     HttpResponse shown = Show(rec.id);
     ASSERT_TRUE(HasStatus(shown, 200));
@@ -376,8 +387,10 @@ TEST_P(BulkUpdateTest, BulkUpdateWithAnUnknownSecondIdChangesNothing) {
 TEST_P(BulkUpdateTest, BulkUpdateWithAnInvalidSecondItemChangesNothing) {
     std::vector<Record> recs = CreateRecords(2);
     ASSERT_FALSE(HasFailure());
-    std::string body = BulkDoc({Item(spec().type, {{"id", recs[0].id}, {spec().update_attr, "must-not-stick"}}),
-                                Item(spec().type, {{"id", recs[1].id}, {spec().required, nullptr}})});
+    std::string body = BulkDoc(
+        {Item(spec().type, {{"id", recs[0].id}, {spec().update_attr, "must-not-stick"}}),
+         Item(spec().type, {{"id", recs[1].id}, {spec().required, nullptr}})}
+    );
     EXPECT_TRUE(IsErrorResponse(a().Patch(spec().path, body), 422));
     for (const Record& rec : recs) {
         HttpResponse shown = Show(rec.id);
@@ -386,8 +399,10 @@ TEST_P(BulkUpdateTest, BulkUpdateWithAnInvalidSecondItemChangesNothing) {
             << "half-written bulk update: " << shown.Describe();
     }
     // A non-numeric id in a body is a parameter of the wrong type: 400 (API.md 2.9).
-    std::string bad_id = BulkDoc({Item(spec().type, {{"id", recs[0].id}, {spec().update_attr, "must-not-stick"}}),
-                                  Item(spec().type, {{"id", "abc"}, {spec().update_attr, "x"}})});
+    std::string bad_id = BulkDoc(
+        {Item(spec().type, {{"id", recs[0].id}, {spec().update_attr, "must-not-stick"}}),
+         Item(spec().type, {{"id", "abc"}, {spec().update_attr, "x"}})}
+    );
     EXPECT_TRUE(IsErrorResponse(a().Patch(spec().path, bad_id), 400));
     EXPECT_TRUE(JsonEqual(AttrsOf(DataOf(Show(recs[0].id))), AttrsOf(recs[0].data)));
 }
@@ -565,9 +580,8 @@ TEST_P(FilterTest, FiltersWorkInBothSpellingsAndBracketEncodings) {
 TEST_P(FilterTest, CommaInAFilterMeansAnyOf) {
     std::vector<Record> recs = CreateRecords(4);
     ASSERT_FALSE(HasFailure());
-    std::string attr = std::find(spec().filters.begin(), spec().filters.end(), "id") != spec().filters.end()
-                           ? "id"
-                           : spec().label;
+    std::string attr =
+        std::find(spec().filters.begin(), spec().filters.end(), "id") != spec().filters.end() ? "id" : spec().label;
     std::string value = FilterValue(recs[3].data, attr) + "," + FilterValue(recs[0].data, attr);
     std::string target = spec().path + "?filter[" + DashToUnderscore(attr) + "]=" + value;
     std::vector<int64_t> want = {recs[0].id, recs[3].id};
@@ -670,11 +684,12 @@ TEST_P(ResourceTest, OtherAccountCannotUpdateOrDelete) {
     Record rec = CreateRecord(0);
     ASSERT_NE(rec.id, 0);
     EXPECT_TRUE(IsErrorResponse(
-        b().Patch(spec().path + "/" + S(rec.id), Doc(spec().type, {{spec().update_attr, "stolen"}}, S(rec.id))), 404));
+        b().Patch(spec().path + "/" + S(rec.id), Doc(spec().type, {{spec().update_attr, "stolen"}}, S(rec.id))), 404
+    ));
     if (spec().bulk_update) {
         EXPECT_TRUE(IsErrorResponse(
-            b().Patch(spec().path, BulkDoc({Item(spec().type, {{"id", rec.id}, {spec().update_attr, "stolen"}})})),
-            404));
+            b().Patch(spec().path, BulkDoc({Item(spec().type, {{"id", rec.id}, {spec().update_attr, "stolen"}})})), 404
+        ));
     }
     if (spec().bulk_delete) {
         EXPECT_TRUE(IsErrorResponse(b().Delete(spec().path, BulkDoc({Item(spec().type, {{"id", rec.id}})})), 404));
@@ -801,12 +816,14 @@ TEST_P(NestedTest, NestedUpdateChecksTheParent) {
     Record rec = CreateRecord(0);
     ASSERT_NE(rec.id, 0);
     std::string value = rec.label + "-nested";
-    HttpResponse r = a().Patch(NestedPath(ParentId()) + "/" + S(rec.id),
-                               Doc(spec().type, {{spec().update_attr, value}}, S(rec.id)));
+    HttpResponse r =
+        a().Patch(NestedPath(ParentId()) + "/" + S(rec.id), Doc(spec().type, {{spec().update_attr, value}}, S(rec.id)));
     ASSERT_TRUE(HasStatus(r, 200));
     EXPECT_EQ(AttrString(DataOf(r), spec().update_attr), value);
-    HttpResponse wrong = a().Patch(NestedPath(OtherParentId()) + "/" + S(rec.id),
-                                   Doc(spec().type, {{spec().update_attr, "wrong-parent"}}, S(rec.id)));
+    HttpResponse wrong = a().Patch(
+        NestedPath(OtherParentId()) + "/" + S(rec.id),
+        Doc(spec().type, {{spec().update_attr, "wrong-parent"}}, S(rec.id))
+    );
     EXPECT_TRUE(IsErrorResponse(wrong, 404));
     EXPECT_EQ(AttrString(DataOf(Show(rec.id)), spec().update_attr), value);
 }
@@ -834,12 +851,15 @@ std::vector<const ResourceSpec*> SpecsWhere(bool (*pred)(const ResourceSpec&)) {
     return out;
 }
 
-#define MORTAR_INSTANTIATE_RESOURCES(fixture, pred)                                                       \
-    INSTANTIATE_TEST_SUITE_P(All,                                                                           \
-                             fixture,                                                                       \
-                             ::testing::Combine(::testing::Values(Backend::kSqlite, Backend::kPostgres),   \
-                                                ::testing::ValuesIn(SpecsWhere(pred))),                    \
-                             ResourceParamName)
+#define MORTAR_INSTANTIATE_RESOURCES(fixture, pred)                                                        \
+    INSTANTIATE_TEST_SUITE_P(                                                                              \
+        All,                                                                                               \
+        fixture,                                                                                           \
+        ::testing::Combine(                                                                                \
+            ::testing::Values(Backend::kSqlite, Backend::kPostgres), ::testing::ValuesIn(SpecsWhere(pred)) \
+        ),                                                                                                 \
+        ResourceParamName                                                                                  \
+    )
 
 MORTAR_INSTANTIATE_RESOURCES(ResourceTest, [](const ResourceSpec&) { return true; });
 MORTAR_INSTANTIATE_RESOURCES(BulkUpdateTest, [](const ResourceSpec& s) { return s.bulk_update; });
@@ -848,8 +868,9 @@ MORTAR_INSTANTIATE_RESOURCES(ReferenceTest, [](const ResourceSpec& s) { return !
 MORTAR_INSTANTIATE_RESOURCES(FilterTest, [](const ResourceSpec& s) { return !s.filters.empty(); });
 MORTAR_INSTANTIATE_RESOURCES(SortTest, [](const ResourceSpec& s) { return s.scope != Scope::kNestedOnly; });
 MORTAR_INSTANTIATE_RESOURCES(NestedTest, [](const ResourceSpec& s) { return s.parent != Parent::kNone; });
-MORTAR_INSTANTIATE_RESOURCES(NestedBulkDeleteTest,
-                             [](const ResourceSpec& s) { return s.parent != Parent::kNone && s.bulk_delete; });
+MORTAR_INSTANTIATE_RESOURCES(NestedBulkDeleteTest, [](const ResourceSpec& s) {
+    return s.parent != Parent::kNone && s.bulk_delete;
+});
 
 }  // namespace
 }  // namespace mortar::ftest

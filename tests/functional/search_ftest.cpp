@@ -9,7 +9,9 @@
 namespace mortar::ftest {
 namespace {
 
-std::string S(int64_t v) { return std::to_string(v); }
+std::string S(int64_t v) {
+    return std::to_string(v);
+}
 
 class SearchTest : public BackendTest {
 protected:
@@ -38,26 +40,32 @@ TEST_P(SearchTest, WordsMatchByPrefixAcrossTypesAndFollowChanges) {
     const std::string t = tag_;  // unique word per test, e.g. "ft12"
     const int64_t org = CreateId("/api/organizations", "organizations", {{"name", t + "zeta Dental Care"}});
     const int64_t type = CreateId("/api/configuration_types", "configuration-types", {{"name", t + " Server"}});
-    const int64_t cfg = CreateId("/api/configurations", "configurations",
-                                 {{"organization-id", org}, {"name", t + "zeta-FS01"}, {"configuration-type-id", type}});
-    const int64_t contact = CreateId("/api/contacts", "contacts",
-                                     {{"organization-id", org}, {"first-name", t + "zeta"}, {"last-name", "Lovelace"}});
+    const int64_t cfg = CreateId(
+        "/api/configurations",
+        "configurations",
+        {{"organization-id", org}, {"name", t + "zeta-FS01"}, {"configuration-type-id", type}}
+    );
+    const int64_t contact = CreateId(
+        "/api/contacts", "contacts", {{"organization-id", org}, {"first-name", t + "zeta"}, {"last-name", "Lovelace"}}
+    );
     ASSERT_NE(org, 0);
     ASSERT_NE(cfg, 0);
     ASSERT_NE(contact, 0);
 
     // Ordered by title: "<t>zeta Dental Care", "<t>zeta Lovelace", "<t>zeta-FS01".
-    EXPECT_EQ(Find("q=" + t + "ZETA"),
-              (Hits{{"organizations", org}, {"contacts", contact}, {"configurations", cfg}}));
+    EXPECT_EQ(Find("q=" + t + "ZETA"), (Hits{{"organizations", org}, {"contacts", contact}, {"configurations", cfg}}));
     EXPECT_EQ(Find("q=" + t + "zeta+dent"), (Hits{{"organizations", org}}));
     EXPECT_EQ(Find("q=" + t + "zeta%20fs0"), (Hits{{"configurations", cfg}}));
-    EXPECT_EQ(Find("q=" + t + "zeta&filter[resource_type]=contacts,configurations"),
-              (Hits{{"contacts", contact}, {"configurations", cfg}}));
+    EXPECT_EQ(
+        Find("q=" + t + "zeta&filter[resource_type]=contacts,configurations"),
+        (Hits{{"contacts", contact}, {"configurations", cfg}})
+    );
     EXPECT_EQ(Find("q=" + t + "zeta&filter[organization_id]=" + S(org)).size(), 3u);
     EXPECT_TRUE(Find("q=" + t + "zetadental").empty()) << "a word is not a substring of another";
 
     // A rename moves the entry; a delete removes it.
-    HttpResponse patch = clients_->a.Patch("/api/configurations/" + S(cfg), Doc("configurations", {{"name", t + "omega"}}));
+    HttpResponse patch =
+        clients_->a.Patch("/api/configurations/" + S(cfg), Doc("configurations", {{"name", t + "omega"}}));
     ASSERT_TRUE(HasStatus(patch, 200));
     EXPECT_EQ(Find("q=" + t + "omega"), (Hits{{"configurations", cfg}}));
     EXPECT_EQ(Find("q=" + t + "zeta").size(), 2u);

@@ -5,18 +5,20 @@
 // data keys while the server keeps serving secrets; a server started with a key that
 // does not match the store refuses to start with a clear message.
 
-#include <sys/stat.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+
+#include <sys/stat.h>
 
 #include "resource_test_base.hpp"
 
 namespace mortar::ftest {
 namespace {
 
-std::string S(int64_t v) { return std::to_string(v); }
+std::string S(int64_t v) {
+    return std::to_string(v);
+}
 
 std::string ReadFile(const std::string& path) {
     std::ifstream in(path);
@@ -49,9 +51,13 @@ TEST(VaultLifecycle, CreateRotateAndRefuseAWrongKey) {
     HttpClient client(server->base_url(), *key);
     HttpResponse org = client.Post("/api/organizations", Doc("organizations", {{"name", "Vault Dental"}}));
     ASSERT_TRUE(HasStatus(org, 201));
-    HttpResponse pw = client.Post("/api/passwords", Doc("passwords", {{"organization-id", IdOf(ValueAt(org.Json(), "data"))},
-                                                                      {"name", "Domain admin"},
-                                                                      {"password", "before-rotation"}}));
+    HttpResponse pw = client.Post(
+        "/api/passwords",
+        Doc("passwords",
+            {{"organization-id", IdOf(ValueAt(org.Json(), "data"))},
+             {"name", "Domain admin"},
+             {"password", "before-rotation"}})
+    );
     ASSERT_TRUE(HasStatus(pw, 201)) << pw.Describe();
     const std::string one = "/api/passwords/" + S(IdOf(ValueAt(pw.Json(), "data")));
 
@@ -61,12 +67,14 @@ TEST(VaultLifecycle, CreateRotateAndRefuseAWrongKey) {
     std::vector<std::string> rotate = {bin, "admin", "rotate-key", "--master-key-file", key_file};
     rotate.insert(rotate.end(), store.begin(), store.end());
     std::string out;
-    ASSERT_EQ(RunCommand(rotate, dir + "/admin.log", &out, std::chrono::seconds(60)), 0) << ReadFile(dir + "/admin.log");
+    ASSERT_EQ(RunCommand(rotate, dir + "/admin.log", &out, std::chrono::seconds(60)), 0)
+        << ReadFile(dir + "/admin.log");
     EXPECT_NE(ReadFile(key_file), before);
     EXPECT_NE(ReadFile(dir + "/admin.log").find("re-wrapped"), std::string::npos);
     EXPECT_EQ(StringAt(client.Get(one).Json(), "data.attributes.password"), "before-rotation");
     // The rotated file is the store's key now: rotating again from it succeeds.
-    ASSERT_EQ(RunCommand(rotate, dir + "/admin.log", &out, std::chrono::seconds(60)), 0) << ReadFile(dir + "/admin.log");
+    ASSERT_EQ(RunCommand(rotate, dir + "/admin.log", &out, std::chrono::seconds(60)), 0)
+        << ReadFile(dir + "/admin.log");
     EXPECT_EQ(StringAt(client.Get(one).Json(), "data.attributes.password"), "before-rotation");
 
     // A different key: refused at start-up, clearly.
