@@ -569,10 +569,12 @@ Result<WriteContext> Collect(
     int64_t actor_key_id,
     const jsonapi::ResourceInput& input,
     bool in_array,
-    std::optional<int64_t> id
+    std::optional<int64_t> id,
+    const std::string& now
 ) {
     const ResourceDef& def = scope.c.def;
     WriteContext wc;
+    wc.now = now;
     wc.account_id = account_id;
     wc.actor_key_id = actor_key_id;
     wc.id = id;
@@ -833,7 +835,7 @@ Result<std::string> WriteOne(
             before = std::move(*rendered);
         }
     }
-    auto wc = Collect(tx, scope, account_id, ctx.principal.key_id, input, in_array, id);
+    auto wc = Collect(tx, scope, account_id, ctx.principal.key_id, input, in_array, id, now);
     if (!wc) return wc.status();
     if (action) {
         wc->path_params = action_params;

@@ -129,6 +129,7 @@ struct SecretField {
 struct WriteContext {
     int64_t account_id = 0;
     int64_t actor_key_id = 0;   // the API key making the change (0: none)
+    std::string now;            // the write's time (the Service clock), RFC 3339
     std::optional<int64_t> id;  // set on update
     bool create = false;
     const jsonapi::ResourceInput* input = nullptr;

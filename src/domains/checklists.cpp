@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.hpp"
 #include "core/json_writer.hpp"
 #include "core/strings.hpp"
 #include "domains/common.hpp"
@@ -199,7 +198,7 @@ api::Action ItemAction(const char* name, bool complete) {
             }
             it->completed = complete;
             if (complete) {
-                it->completed_at = FormatTimestamp(Clock::Real().NowMillis());
+                it->completed_at = wc.now;
                 it->completed_by_key_id = wc.actor_key_id > 0 ? std::optional<int64_t>(wc.actor_key_id) : std::nullopt;
             } else {
                 it->completed_at.reset();

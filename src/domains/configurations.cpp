@@ -7,7 +7,6 @@
 
 #include <arpa/inet.h>
 
-#include "core/clock.hpp"
 #include "core/mac.hpp"
 #include "core/strings.hpp"
 #include "domains/common.hpp"
@@ -95,7 +94,7 @@ Status CreateInterfaces(db::Tx& tx, const api::WriteContext& wc, int64_t configu
     const std::string pointer = base + "/relationships/configuration_interfaces/data";
     const json::Value* data = rel->is_object() ? rel->Find("data") : nullptr;
     if (!data || !data->is_array()) return Status::Unprocessable("must hold a data array", pointer);
-    const std::string now = FormatTimestamp(Clock::Real().NowMillis());
+    const std::string& now = wc.now;
     std::size_t idx = 0;
     for (const json::Value& item : data->as_array()) {
         auto in = ReadInterface(item, pointer + "/" + std::to_string(idx++));

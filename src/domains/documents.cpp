@@ -5,7 +5,6 @@
 // when a document was made final.
 #include <string>
 
-#include "core/clock.hpp"
 #include "domains/common.hpp"
 #include "sanitize/html_sanitizer.hpp"
 
@@ -138,7 +137,7 @@ api::ResourceDef MakeDocuments() {
     def.search_title = "name";
     def.actions.push_back(api::Action{.name = "publish", .apply = [](db::Tx&, api::WriteContext& wc) {
                                           wc.Set("published", true);
-                                          wc.Set("published_at", FormatTimestamp(Clock::Real().NowMillis()));
+                                          wc.Set("published_at", wc.now);
                                           return Status::Ok();
                                       }});
     def.parent = api::Parent{

@@ -258,7 +258,7 @@ Status SaveInlineFields(db::Tx& tx, const api::WriteContext& wc, int64_t type_id
     if (wc.create && list->as_array().empty()) {
         return Status::Unprocessable("a flexible asset type needs at least one field", pointer);
     }
-    const std::string now = FormatTimestamp(Clock::Real().NowMillis());
+    const std::string& now = wc.now;
     for (std::size_t i = 0; i < list->as_array().size(); ++i) {
         const json::Value& item = list->as_array()[i];
         // relationships entries carry {"type", "attributes": {...}}; attributes.fields[] entries are flat.
