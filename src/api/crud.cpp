@@ -30,7 +30,7 @@ struct Compiled {
     std::string count_from;               // "FROM <table> t": filters only use t's columns
     std::string select;                   // "SELECT t.id, <fields> " + from
     std::string show;                     // select + " WHERE t.account_id = $1 AND t.id = $2"
-    std::string exists;                   // "SELECT 1 FROM <table> WHERE account_id = $1 AND id = $2"
+    std::string exists;                   // "SELECT 1 FROM <table> t WHERE t.account_id = $1 AND t.id = $2"
     std::string exists_in_parent;         // ... AND <parent column> = $3
     std::string parent_exists;            // "SELECT 1 FROM <parent table> WHERE account_id = $1 AND id = $2"
     std::string delete_one;               // "DELETE FROM <table> WHERE account_id = $1 AND id = $2"
@@ -47,12 +47,13 @@ struct Compiled {
         select = "SELECT t.id";
         for (const Field& f : def.fields) select += ", " + f.select;
         select += " " + from;
-        show = select + " WHERE t.account_id = $1 AND t.id = $2";
-        exists = "SELECT 1 FROM " + def.table + " WHERE account_id = $1 AND id = $2";
+        const std::string scoped = def.scope_sql.empty() ? "" : " AND (" + def.scope_sql + ")";
+        show = select + " WHERE t.account_id = $1 AND t.id = $2" + scoped;
+        exists = "SELECT 1 FROM " + def.table + " t WHERE t.account_id = $1 AND t.id = $2" + scoped;
         delete_one = "DELETE FROM " + def.table + " WHERE account_id = $1 AND id = $2";
         if (def.parent) {
             parent_field = def.FindField(def.parent->field);
-            exists_in_parent = exists + " AND " + parent_field->column + " = $3";
+            exists_in_parent = exists + " AND t." + parent_field->column + " = $3";
             parent_exists = "SELECT 1 FROM " + def.parent->table + " WHERE account_id = $1 AND id = $2";
         }
     }
@@ -779,7 +780,7 @@ Status RecordActivity(
     json::Writer w;
     w.BeginObject();
     for (const Field& f : c.def.fields) {
-        if (f.column.empty() || f.hidden || f.secret) continue;
+        if ((f.column.empty() && !f.logged) || f.hidden || f.secret) continue;
         const json::Value& a = member(from, f.key);
         const json::Value& b = member(to, f.key);
         if (a.Dump() == b.Dump()) continue;
@@ -837,6 +838,7 @@ Result<std::string> WriteOne(
     }
     auto wc = Collect(tx, scope, account_id, ctx.principal.key_id, input, in_array, id, now);
     if (!wc) return wc.status();
+    wc->vault = ctx.vault;
     if (action) {
         wc->path_params = action_params;
         MORTAR_RETURN_IF_ERROR(action->apply(tx, *wc));
@@ -895,7 +897,13 @@ Response ShowRevealed(Service& svc, const Scope& scope, Context& ctx, int64_t id
 }
 
 // Checks the media type and parses a JSON:API body of the given shape for the route.
+// A resource with a body adapter also takes multipart/form-data, turned into JSON first.
 Result<jsonapi::ParsedBody> ParseWriteBody(const Scope& scope, const Request& req, jsonapi::BodyShape shape) {
+    if (scope.c.def.body_adapter && ToLower(req.Header("content-type")).starts_with("multipart/form-data")) {
+        auto text = scope.c.def.body_adapter(req);
+        if (!text) return text.status();
+        return jsonapi::ParseBody(*text, scope.c.def.path, shape);
+    }
     MORTAR_RETURN_IF_ERROR(jsonapi::CheckContentType(req.Header("content-type"), req.body));
     return jsonapi::ParseBody(req.body, scope.c.def.path, shape);
 }
@@ -970,6 +978,7 @@ Result<std::string> DeleteRecord(
     MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, account_id, id));
     auto before = RenderOne(tx, scope.c, account_id, id, ctx.public_base);
     if (!before) return before.status();
+    if (scope.c.def.hooks.before_delete) MORTAR_RETURN_IF_ERROR(scope.c.def.hooks.before_delete(tx, account_id, id));
     auto stmt = tx.PrepareDynamic(scope.c.delete_one);
     if (!stmt) return stmt.status();
     stmt->Bind(1, account_id).Bind(2, id);
@@ -1016,6 +1025,19 @@ Response RunAction(Service& svc, const Scope& scope, Request& req, Context& ctx,
         if (!one) return one.status();
         return DataResponse(200, {*one}, false);
     });
+}
+
+// GET .../{id}/<name>: raw bytes of a record, after the checks of GET one.
+Response ShowRaw(Service& svc, const Scope& scope, Request& req, Context& ctx, const RawGet& raw) {
+    const auto id = PathId(req.Param("id"));
+    if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
+    auto tx = svc.db().Begin(db::TxMode::kRead);
+    if (!tx) return jsonapi::ErrorResponse(tx.status());
+    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = CheckRecord(*tx, scope, ctx.principal.account_id, *id); !s.ok()) return jsonapi::ErrorResponse(s);
+    auto response = raw.render(*tx, ctx.principal.account_id, *id);
+    if (!response) return jsonapi::ErrorResponse(response.status());
+    return std::move(*response);
 }
 
 // Adapts an engine function to an ApiHandler for a flat or nested scope.
@@ -1093,6 +1115,13 @@ void RegisterResource(Service& svc, http::Router& router, const ResourceDef& def
             svc.Add(router, M::kDelete, one, Bind(c, nested, [&svc](auto& s, auto& r, auto& x) {
                         return DeleteOne(svc, s, r, x);
                     }));
+        }
+        if (routes & kShow) {
+            for (const RawGet& raw : def.raw_gets) {
+                svc.Add(router, M::kGet, one + "/" + raw.name, Bind(c, nested, [&svc, &raw](auto& s, auto& r, auto& x) {
+                            return ShowRaw(svc, s, r, x, raw);
+                        }));
+            }
         }
     };
     add_routes("/api/" + def.path, def.routes, false);

@@ -208,6 +208,7 @@ Result<ListSql> BuildListSql(
     Where where;
     where.And("t.account_id = " + where.Bind(account_id));
     if (parent) where.And(parent->field->select + " = " + where.Bind(parent->parent_id));
+    if (!def.scope_sql.empty()) where.And("(" + def.scope_sql + ")");
     MORTAR_RETURN_IF_ERROR(BuildFilters(where, def, query));
     auto order = BuildOrderBy(def, query);
     if (!order) return order.status();

@@ -16,6 +16,14 @@
 #include "jsonapi/body.hpp"
 #include "jsonapi/query.hpp"
 
+namespace mortar::http {
+struct Request;
+struct Response;
+}  // namespace mortar::http
+namespace mortar::vault {
+class Vault;
+}  // namespace mortar::vault
+
 // A resource is declared as data: its table, its attributes and how each takes part
 // in reading, writing, filtering and sorting. The generic engine (crud.hpp) turns a
 // ResourceDef into every route of API.md section 3 for it, so adding a resource is
@@ -57,6 +65,7 @@ struct Field {
     bool hidden = false;      // read for hooks, never rendered
     bool public_url = false;  // the value is a path rendered after the public base URL
     bool secret = false;      // never written to the activity log
+    bool logged = false;      // read-only but derived from the body by hooks: its changes are logged
     JsonNormaliser normalise;
     std::string key;  // kebab-case response key, set by Finalise()
 
@@ -111,6 +120,10 @@ struct Field {
         secret = true;
         return *this;
     }
+    Field& Logged() {
+        logged = true;
+        return *this;
+    }
 };
 
 // A secret attribute (a password, an OTP secret). The vault seals it into `column`
@@ -139,6 +152,8 @@ struct WriteContext {
     std::vector<std::pair<const SecretField*, std::optional<std::string>>> secrets;
     // The route's path parameters for actions ("item_id"), else empty.
     std::vector<std::pair<std::string, std::string>> path_params;
+    // Seals secrets a hook writes into other tables; null when no vault is configured.
+    const vault::Vault* vault = nullptr;
 
     const ColumnValue* Get(std::string_view column) const;
     void Set(std::string column, ColumnValue value);
@@ -176,6 +191,16 @@ struct Hooks {
     std::function<Status(db::Tx&, WriteContext&)> before_write;
     // Runs inside the write transaction after INSERT/UPDATE of the row `id`.
     std::function<Status(db::Tx&, const WriteContext&, int64_t id)> after_write;
+    // Runs inside the delete transaction just before the row `id` of the account is
+    // deleted: removes what belongs to it (attachments, embedded passwords).
+    std::function<Status(db::Tx&, int64_t account_id, int64_t id)> before_delete;
+};
+
+// A read-only sub-resource answered with raw bytes: GET /api/<path>/{id}/<name> (and
+// under the parent), after the same checks as GET one ("download" of an attachment).
+struct RawGet {
+    std::string name;
+    std::function<Result<http::Response>(db::Tx&, int64_t account_id, int64_t id)> render;
 };
 
 // A state change with a route of its own: PATCH /api/<path>/{id}/<name> (and under the
@@ -233,6 +258,14 @@ struct ResourceDef {
     std::vector<std::string> required_filters;
     // The flat POST also takes data[] (R6), not only the nested one.
     bool flat_create_array = false;
+    // A condition over `t` every row of this resource meets: several definitions can
+    // share one table ("t.resource_type = 'configurations'" for the attachments of each
+    // kind of record). Empty: none.
+    std::string scope_sql;
+    std::vector<RawGet> raw_gets;
+    // Turns a body of another media type (multipart/form-data) into the JSON:API JSON
+    // text of a create; null: only JSON bodies are accepted (415 otherwise).
+    std::function<Result<std::string>(const http::Request&)> body_adapter;
     Hooks hooks;
 
     // Derives type and keys and fills default select/column expressions.

@@ -252,7 +252,7 @@ api::ResourceDef MakeChecklists() {
             Field::Computed("checklist_template_name", FieldKind::kText, "ctp.name"),
             Field::Date("due_date").Sortable(),
             // Read through the hook: the body's items are merged with the stored ones.
-            Field::Computed("items", FieldKind::kJson, "t.items"),
+            Field::Computed("items", FieldKind::kJson, "t.items").Logged(),
             Field::Timestamp("completed_at").ReadOnly().Sortable(),
         }
     );

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/resource.hpp"
@@ -55,5 +58,31 @@ api::ResourceDef MakeDocuments();
 api::ResourceDef MakeFlexibleAssetTypes();
 api::ResourceDef MakeFlexibleAssetFields();
 api::ResourceDef MakeFlexibleAssets();
+// The attachments of each kind of record that carries them (attachments.cpp).
+std::vector<api::ResourceDef> MakeAttachments();
+// Makes deleting a record that carries attachments delete them too.
+void DeleteAttachmentsWithRecords(std::vector<api::ResourceDef>& defs);
+
+// A file given as {"content": "<base64>", "file_name": "x.pdf"}, checked and re-encoded.
+struct AttachmentFile {
+    std::string file_name;
+    std::string ext;
+    std::string content_type;
+    bool viewable = false;
+    std::size_t size = 0;  // decoded bytes
+    std::string base64;
+};
+Result<AttachmentFile> ReadAttachmentFile(const json::Value& attachment, const std::string& pointer);
+// Stores a new attachment of the record (resource_type is its API path) and returns its id.
+Result<int64_t> InsertAttachment(
+    db::Tx& tx,
+    int64_t account_id,
+    std::string_view resource_type,
+    int64_t resource_id,
+    std::optional<int64_t> field_id,
+    const AttachmentFile& file,
+    const std::string& now
+);
+Status DeleteAttachmentsOf(db::Tx& tx, int64_t account_id, std::string_view resource_type, int64_t resource_id);
 
 }  // namespace mortar::domains

@@ -40,6 +40,8 @@ void RegisterAll(api::Service& service, http::Router& router) {
         all.push_back(MakeFlexibleAssetTypes());
         all.push_back(MakeFlexibleAssetFields());
         all.push_back(MakeFlexibleAssets());
+        DeleteAttachmentsWithRecords(all);
+        for (auto& def : MakeAttachments()) all.push_back(std::move(def));
         for (auto& def : all) def.Finalise();
         // include=flexible_asset_fields on types renders the fields' own resource objects.
         for (auto& def : all) {

@@ -4,17 +4,22 @@
 // with ordered, typed fields, and the assets whose traits follow their type. Traits are
 // keyed by each field's name-key (a slug of its name), checked against the field's kind,
 // and replaced as a whole by PATCH. Tag traits point at other records and are returned
-// as {"type", "values": [{id, name, organization-name}]}.
+// as {"type", "values": [{id, name, organization-name}]}. A Password trait's secret is an
+// embedded password of the asset, sealed by the vault and revealed (and logged) through
+// /api/passwords/:id; the trait holds only {"type": "Password", "password-id"}. An Upload
+// trait's files are attachments of the asset; the trait lists them.
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "api/search.hpp"
 #include "core/clock.hpp"
 #include "core/json_writer.hpp"
 #include "core/strings.hpp"
 #include "domains/common.hpp"
 #include "jsonapi/body.hpp"
+#include "vault/vault.hpp"
 
 namespace mortar::domains {
 namespace {
@@ -107,8 +112,68 @@ constexpr db::Query kFieldNameTaken{
     "AND id <> $4"};
 constexpr db::Query kFieldRow{
     "flexible_asset_fields.row",
-    "SELECT flexible_asset_type_id, kind, tag_type, default_value FROM flexible_asset_fields "
+    "SELECT flexible_asset_type_id, kind, tag_type, default_value, name_key FROM flexible_asset_fields "
     "WHERE account_id = $1 AND id = $2"};
+constexpr db::Query kTypeTraits{
+    "flexible_assets.traits_of_type",
+    "SELECT id, traits FROM flexible_assets WHERE account_id = $1 AND flexible_asset_type_id = $2 ORDER BY id"};
+constexpr db::Query kSetTraits{
+    "flexible_assets.set_traits", "UPDATE flexible_assets SET traits = $3 WHERE account_id = $1 AND id = $2"};
+
+// Applies `edit` to the traits of every asset of the type and stores those it changed.
+// `edit` returns whether it changed the object.
+Status EditTraitsOfType(
+    db::Tx& tx, int64_t account_id, int64_t type_id, const std::function<bool(json::Value::Object&)>& edit
+) {
+    std::vector<std::pair<int64_t, std::string>> rows;
+    {
+        auto stmt = tx.Prepare(kTypeTraits);
+        if (!stmt) return stmt.status();
+        stmt->Bind(1, account_id).Bind(2, type_id);
+        while (true) {
+            auto step = stmt->Step();
+            if (!step) return step.status();
+            if (!*step) break;
+            rows.emplace_back(stmt->row().GetInt(0), std::string(stmt->row().GetText(1)));
+        }
+    }
+    for (auto& [id, text] : rows) {
+        auto traits = json::Parse(text);
+        if (!traits) return Status::Internal("stored traits of flexible asset " + std::to_string(id) + " are not JSON");
+        if (!traits->is_object() || !edit(traits->as_object())) continue;
+        auto stmt = tx.Prepare(kSetTraits);
+        if (!stmt) return stmt.status();
+        const std::string dumped = traits->Dump();
+        stmt->Bind(1, account_id).Bind(2, id).Bind(3, std::string_view(dumped));
+        if (auto n = stmt->Execute(); !n) return n.status();
+    }
+    return Status::Ok();
+}
+
+// Whether any asset of the type has a value for the trait `key`.
+Result<bool> TypeHasValuesFor(db::Tx& tx, int64_t account_id, int64_t type_id, const std::string& key) {
+    bool found = false;
+    MORTAR_RETURN_IF_ERROR(EditTraitsOfType(tx, account_id, type_id, [&](json::Value::Object& traits) {
+        for (const auto& [k, v] : traits) found = found || (k == key && !v.is_null());
+        return false;
+    }));
+    return found;
+}
+
+// Keeps the values of a renamed field: traits are keyed by name-key.
+Status RenameTraitKey(db::Tx& tx, int64_t account_id, int64_t type_id, const std::string& from, const std::string& to) {
+    if (from == to) return Status::Ok();
+    return EditTraitsOfType(tx, account_id, type_id, [&](json::Value::Object& traits) {
+        bool changed = false;
+        for (auto& [k, v] : traits) {
+            if (k == from) {
+                k = to;
+                changed = true;
+            }
+        }
+        return changed;
+    });
+}
 
 Status CheckNameFree(
     db::Tx& tx,
@@ -142,6 +207,7 @@ Status BeforeFieldWrite(db::Tx& tx, api::WriteContext& wc) {
     if (const auto* t = wc.Get("flexible_asset_type_id"); t && std::holds_alternative<int64_t>(*t)) {
         type_id = std::get<int64_t>(*t);
     }
+    std::optional<std::string> stored_key;
     if (wc.id) {
         auto stmt = tx.Prepare(kFieldRow);
         if (!stmt) return stmt.status();
@@ -150,8 +216,21 @@ Status BeforeFieldWrite(db::Tx& tx, api::WriteContext& wc) {
         if (!step) return step.status();
         if (*step) {
             const db::Row& r = stmt->row();
-            if (!type_id) type_id = r.GetInt(0);
-            if (!kind) kind = std::string(r.GetText(1));
+            if (type_id && *type_id != r.GetInt(0)) {
+                return Status::Unprocessable(
+                    "can't change once the field exists", wc.Pointer("flexible_asset_type_id")
+                );
+            }
+            type_id = r.GetInt(0);
+            stored_key = std::string(r.GetText(4));
+            const std::string stored_kind(r.GetText(1));
+            if (kind && *kind != stored_kind) {
+                auto used = TypeHasValuesFor(tx, wc.account_id, *type_id, *stored_key);
+                if (!used) return used.status();
+                if (*used)
+                    return Status::Unprocessable("can't change once assets have values for it", wc.Pointer("kind"));
+            }
+            if (!kind) kind = stored_kind;
             if (!wc.Get("tag_type") && !r.IsNull(2)) tag_type = std::string(r.GetText(2));
             if (!wc.Get("default_value") && !r.IsNull(3)) default_value = std::string(r.GetText(3));
         }
@@ -166,6 +245,7 @@ Status BeforeFieldWrite(db::Tx& tx, api::WriteContext& wc) {
         MORTAR_RETURN_IF_ERROR(
             CheckNameFree(tx, wc.account_id, type_id.value_or(0), key, wc.id.value_or(0), wc.Pointer("name"))
         );
+        if (stored_key) MORTAR_RETURN_IF_ERROR(RenameTraitKey(tx, wc.account_id, *type_id, *stored_key, key));
         wc.Set("name_key", key);
     }
     return Status::Ok();
@@ -271,6 +351,16 @@ Status SaveInlineFields(db::Tx& tx, const api::WriteContext& wc, int64_t type_id
         MORTAR_RETURN_IF_ERROR(CheckNameFree(tx, wc.account_id, type_id, key, f->id.value_or(0), at + "/name"));
         const db::Param decimals = f->decimals ? db::Param(*f->decimals) : db::Param(db::Null{});
         if (f->id) {
+            auto stored = tx.Prepare(kFieldRow);
+            if (!stored) return stored.status();
+            stored->Bind(1, wc.account_id).Bind(2, *f->id);
+            auto found = stored->Step();
+            if (!found) return found.status();
+            if (!*found || stored->row().GetInt(0) != type_id) {
+                return Status::Unprocessable("is not a field of this type", at + "/id");
+            }
+            const std::string stored_key(stored->row().GetText(4));
+            MORTAR_RETURN_IF_ERROR(RenameTraitKey(tx, wc.account_id, type_id, stored_key, key));
             auto stmt = tx.Prepare(kUpdateField);
             if (!stmt) return stmt.status();
             stmt->Bind(1, wc.account_id).Bind(2, *f->id).Bind(3, f->order).Bind(4, std::string_view(f->name));
@@ -298,6 +388,7 @@ Status SaveInlineFields(db::Tx& tx, const api::WriteContext& wc, int64_t type_id
 // Assets: traits checked against the type's fields.
 
 struct FieldDef {
+    int64_t id = 0;
     std::string name, name_key, kind;
     std::optional<std::string> tag_type, default_value;
     std::optional<int64_t> decimals;
@@ -306,7 +397,7 @@ struct FieldDef {
 
 constexpr db::Query kTypeFields{
     "flexible_asset_fields.of_type",
-    "SELECT name, name_key, kind, tag_type, default_value, decimals, required, use_for_title "
+    "SELECT name, name_key, kind, tag_type, default_value, decimals, required, use_for_title, id "
     "FROM flexible_asset_fields WHERE account_id = $1 AND flexible_asset_type_id = $2 ORDER BY field_order, id"};
 constexpr db::Query kAssetRow{
     "flexible_assets.row",
@@ -331,6 +422,7 @@ Result<std::vector<FieldDef>> LoadFields(db::Tx& tx, int64_t account_id, int64_t
         if (!r.IsNull(5)) f.decimals = r.GetInt(5);
         f.required = r.GetBool(6);
         f.use_for_title = r.GetBool(7);
+        f.id = r.GetInt(8);
         fields.push_back(std::move(f));
     }
     return fields;
@@ -453,9 +545,12 @@ Status NormaliseTraits(
         }
         const std::string& kind = f.kind;
         if (kind == "Header") return Status::Unprocessable("a Header field takes no value", at);
-        if (kind == "Upload" || kind == "Password") {
-            return Status::Unprocessable(kind + " traits are not supported yet", at);
+        if (kind == "Password") {
+            // A new secret, or the stored trait echoed back (kept); stored by the after-write hook.
+            if (!v->is_string() && !v->is_object()) return Status::Unprocessable("must be a string", at);
+            continue;
         }
+        if (kind == "Upload") continue;  // files are checked and stored by the after-write hook
         w.Key(f.name_key);
         if (kind == "Text" || kind == "Textbox" || kind == "Select" || kind == "Date") {
             auto s = jsonapi::ReadString(*v);
@@ -534,6 +629,307 @@ Status BeforeAssetWrite(db::Tx& tx, api::WriteContext& wc) {
     return Status::Ok();
 }
 
+// ---------------------------------------------------------------------------------
+// Password and Upload traits: records of their own that belong to the asset.
+
+constexpr std::string_view kEmbedType = "Flexible Asset";
+constexpr db::Query kAssetForTraits{
+    "flexible_assets.for_traits",
+    "SELECT flexible_asset_type_id, organization_id, coalesce(name, ''), restricted, traits FROM flexible_assets "
+    "WHERE account_id = $1 AND id = $2"};
+constexpr db::Query kFieldPassword{
+    "passwords.of_asset_field",
+    "SELECT id FROM passwords WHERE account_id = $1 AND resource_type = 'Flexible Asset' AND resource_id = $2 AND "
+    "flexible_asset_field_id = $3"};
+constexpr db::Query kInsertFieldPassword{
+    "passwords.insert_for_field",
+    "INSERT INTO passwords (account_id, organization_id, name, resource_id, resource_type, cached_resource_type_name, "
+    "cached_resource_name, flexible_asset_field_id, restricted, password_updated_at, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, 'Flexible Asset', 'Flexible Asset', $5, $6, $7, $8, $8, $8) RETURNING id"};
+constexpr db::Query kSealFieldPassword{
+    "passwords.seal_for_field",
+    "UPDATE passwords SET password_envelope = $3, password_updated_at = $4, updated_at = $4 "
+    "WHERE account_id = $1 AND id = $2"};
+constexpr db::Query kTouchFieldPassword{
+    "passwords.touch_for_field",
+    "UPDATE passwords SET cached_resource_name = $3, restricted = $4 WHERE account_id = $1 AND id = $2"};
+constexpr db::Query kEmbeddedPasswords{
+    "passwords.embedded_in_asset",
+    "SELECT id FROM passwords WHERE account_id = $1 AND resource_type = 'Flexible Asset' AND resource_id = $2"};
+constexpr db::Query kDeletePassword{
+    "passwords.delete_embedded", "DELETE FROM passwords WHERE account_id = $1 AND id = $2"};
+constexpr db::Query kFieldAttachments{
+    "attachments.of_asset_field",
+    "SELECT id, name, file_size, content_type FROM attachments WHERE account_id = $1 AND resource_type = "
+    "'flexible_assets' AND resource_id = $2 AND flexible_asset_field_id = $3 ORDER BY id"};
+constexpr db::Query kAssetAttachment{
+    "attachments.of_asset",
+    "SELECT id, name, file_size, content_type, flexible_asset_field_id FROM attachments WHERE account_id = $1 AND "
+    "resource_type = 'flexible_assets' AND resource_id = $2 AND id = $3"};
+constexpr db::Query kClaimAttachment{
+    "attachments.claim_for_field",
+    "UPDATE attachments SET flexible_asset_field_id = $3 WHERE account_id = $1 AND id = $2"};
+constexpr db::Query kDeleteAttachment{
+    "attachments.delete_one", "DELETE FROM attachments WHERE account_id = $1 AND id = $2"};
+constexpr db::Query kFieldForDelete{
+    "flexible_asset_fields.for_delete",
+    "SELECT flexible_asset_type_id, name_key FROM flexible_asset_fields WHERE account_id = $1 AND id = $2"};
+constexpr db::Query kFieldOwnedPasswords{
+    "passwords.owned_by_field", "SELECT id FROM passwords WHERE account_id = $1 AND flexible_asset_field_id = $2"};
+constexpr db::Query kDeleteFieldAttachments{
+    "attachments.delete_owned_by_field",
+    "DELETE FROM attachments WHERE account_id = $1 AND flexible_asset_field_id = $2"};
+
+// The ids the query (binding $1 account, $2 and $3) returns in its first column.
+Result<std::vector<int64_t>> Ids(db::Tx& tx, const db::Query& query, int64_t account_id, int64_t a, int64_t b = 0) {
+    auto stmt = tx.Prepare(query);
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id).Bind(2, a);
+    if (b) stmt->Bind(3, b);
+    std::vector<int64_t> ids;
+    while (true) {
+        auto step = stmt->Step();
+        if (!step) return step.status();
+        if (!*step) break;
+        ids.push_back(stmt->row().GetInt(0));
+    }
+    return ids;
+}
+
+Status RunOn(db::Tx& tx, const db::Query& query, int64_t account_id, int64_t id) {
+    auto stmt = tx.Prepare(query);
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id).Bind(2, id);
+    auto n = stmt->Execute();
+    if (!n) return n.status();
+    return Status::Ok();
+}
+
+Status DeleteEmbeddedPassword(db::Tx& tx, int64_t account_id, int64_t password_id) {
+    MORTAR_RETURN_IF_ERROR(RunOn(tx, kDeletePassword, account_id, password_id));
+    return api::UnindexRecord(tx, account_id, "passwords", password_id);
+}
+
+struct AssetRow {
+    int64_t type_id = 0, organization_id = 0;
+    std::string title;
+    bool restricted = false;
+    json::Value traits;
+};
+
+Result<AssetRow> ReadAsset(db::Tx& tx, int64_t account_id, int64_t id) {
+    auto stmt = tx.Prepare(kAssetForTraits);
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id).Bind(2, id);
+    auto step = stmt->Step();
+    if (!step) return step.status();
+    if (!*step) return Status::NotFound("flexible asset " + std::to_string(id) + " not found");
+    const db::Row& r = stmt->row();
+    AssetRow row{r.GetInt(0), r.GetInt(1), std::string(r.GetText(2)), r.GetBool(3), nullptr};
+    auto traits = json::Parse(r.GetText(4));
+    if (!traits || !traits->is_object()) return Status::Internal("stored traits are not a JSON object");
+    row.traits = std::move(*traits);
+    return row;
+}
+
+// The Password trait `f` of asset `id`: a string stores a new secret in the field's
+// embedded password (created on first use), an object keeps what is stored, anything
+// else deletes it. Returns the trait to store, or null.
+Result<json::Value> ApplyPasswordTrait(
+    db::Tx& tx,
+    const api::WriteContext& wc,
+    int64_t id,
+    const AssetRow& asset,
+    const FieldDef& f,
+    const json::Value* v,
+    const std::string& at
+) {
+    auto existing = Ids(tx, kFieldPassword, wc.account_id, id, f.id);
+    if (!existing) return existing.status();
+    std::optional<int64_t> password_id;
+    if (!existing->empty()) password_id = existing->front();
+    const bool new_secret = v && v->is_string() && !v->as_string().empty();
+    const bool keep = v && v->is_object() && password_id;
+    if (!new_secret && !keep) {
+        if (password_id) MORTAR_RETURN_IF_ERROR(DeleteEmbeddedPassword(tx, wc.account_id, *password_id));
+        if (f.required) return Status::Unprocessable("can't be blank", at);
+        return json::Value(nullptr);
+    }
+    if (!password_id) {
+        auto stmt = tx.Prepare(kInsertFieldPassword);
+        if (!stmt) return stmt.status();
+        stmt->Bind(1, wc.account_id).Bind(2, asset.organization_id).Bind(3, std::string_view(f.name)).Bind(4, id);
+        stmt->Bind(5, std::string_view(asset.title)).Bind(6, f.id).Bind(7, asset.restricted);
+        stmt->Bind(8, std::string_view(wc.now));
+        auto step = stmt->Step();
+        if (!step) return step.status();
+        if (!*step) return Status::Internal("insert into passwords returned no id");
+        password_id = stmt->row().GetInt(0);
+        MORTAR_RETURN_IF_ERROR(
+            api::IndexRecord(tx, wc.account_id, "passwords", *password_id, asset.organization_id, f.name, wc.now)
+        );
+    } else {
+        auto stmt = tx.Prepare(kTouchFieldPassword);
+        if (!stmt) return stmt.status();
+        stmt->Bind(1, wc.account_id).Bind(2, *password_id).Bind(3, std::string_view(asset.title));
+        stmt->Bind(4, asset.restricted);
+        if (auto n = stmt->Execute(); !n) return n.status();
+    }
+    if (new_secret) {
+        if (!wc.vault) return Status::Unavailable("the vault is not configured");
+        auto sealed = wc.vault->Seal(
+            v->as_string(), vault::SecretContext("passwords", wc.account_id, *password_id, "password_envelope")
+        );
+        if (!sealed) return sealed.status();
+        auto stmt = tx.Prepare(kSealFieldPassword);
+        if (!stmt) return stmt.status();
+        stmt->Bind(1, wc.account_id).Bind(2, *password_id).Bind(3, std::string_view(*sealed));
+        stmt->Bind(4, std::string_view(wc.now));
+        if (auto n = stmt->Execute(); !n) return n.status();
+    }
+    return json::Value(json::Value::Object{
+        {"type", json::Value("Password")}, {"password-id", json::Value(*password_id)}});
+}
+
+// The Upload trait `f` of asset `id`: a list (or one) of files {content, file_name}
+// (stored as new attachments of the asset), attachment ids of the asset, or the stored
+// trait echoed back ({"values": [{"id"}…]}). Attachments the field held and the list no
+// longer names are deleted. Returns the trait to store, or null.
+Result<json::Value> ApplyUploadTrait(
+    db::Tx& tx, const api::WriteContext& wc, int64_t id, const FieldDef& f, const json::Value* v, const std::string& at
+) {
+    std::vector<const json::Value*> items;
+    if (v && v->is_object() && v->Find("values") && v->Find("values")->is_array()) {
+        for (const json::Value& one : v->Find("values")->as_array()) items.push_back(&one);
+    } else if (v && v->is_array()) {
+        for (const json::Value& one : v->as_array()) items.push_back(&one);
+    } else if (v && !v->is_null() && !(v->is_string() && v->as_string().empty())) {
+        items.push_back(v);
+    }
+    json::Value::Array values;
+    std::vector<int64_t> kept;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const json::Value& item = *items[i];
+        const std::string item_at = v->is_array() || v->is_object() ? at + "/" + std::to_string(i) : at;
+        int64_t attachment_id = 0;
+        if (item.is_object() && (item.Find("content") || item.Find("file_name") || item.Find("file-name"))) {
+            auto file = ReadAttachmentFile(item, item_at);
+            if (!file) return file.status();
+            auto created = InsertAttachment(tx, wc.account_id, "flexible_assets", id, f.id, *file, wc.now);
+            if (!created) return created.status();
+            attachment_id = *created;
+        } else {
+            const json::Value* raw = item.is_object() ? item.Find("id") : &item;
+            auto parsed = raw ? jsonapi::ReadInt(*raw) : Result<std::optional<int64_t>>(std::optional<int64_t>());
+            if (!parsed || !*parsed) {
+                return Status::Unprocessable("must be files {content, file_name} or attachment ids", item_at);
+            }
+            attachment_id = **parsed;
+        }
+        auto stmt = tx.Prepare(kAssetAttachment);
+        if (!stmt) return stmt.status();
+        stmt->Bind(1, wc.account_id).Bind(2, id).Bind(3, attachment_id);
+        auto step = stmt->Step();
+        if (!step) return step.status();
+        if (!*step) return Status::Unprocessable("must be an attachment of this asset", item_at);
+        const db::Row& r = stmt->row();
+        if (r.IsNull(4) || r.GetInt(4) != f.id) {
+            if (!r.IsNull(4)) return Status::Unprocessable("belongs to another field of this asset", item_at);
+            auto claim = tx.Prepare(kClaimAttachment);
+            if (!claim) return claim.status();
+            claim->Bind(1, wc.account_id).Bind(2, attachment_id).Bind(3, f.id);
+            if (auto n = claim->Execute(); !n) return n.status();
+        }
+        if (std::find(kept.begin(), kept.end(), attachment_id) != kept.end()) continue;
+        kept.push_back(attachment_id);
+        values.push_back(json::Value(json::Value::Object{
+            {"id", json::Value(attachment_id)},
+            {"name", json::Value(std::string(r.GetText(1)))},
+            {"file-size", json::Value(r.GetInt(2))},
+            {"content-type", json::Value(std::string(r.GetText(3)))},
+        }));
+    }
+    auto held = Ids(tx, kFieldAttachments, wc.account_id, id, f.id);
+    if (!held) return held.status();
+    for (int64_t old : *held) {
+        if (std::find(kept.begin(), kept.end(), old) == kept.end()) {
+            MORTAR_RETURN_IF_ERROR(RunOn(tx, kDeleteAttachment, wc.account_id, old));
+        }
+    }
+    if (values.empty()) {
+        if (f.required) return Status::Unprocessable("can't be blank", at);
+        return json::Value(nullptr);
+    }
+    return json::Value(json::Value::Object{{"type", json::Value("Upload")}, {"values", json::Value(std::move(values))}}
+    );
+}
+
+Status AfterAssetWrite(db::Tx& tx, const api::WriteContext& wc, int64_t id) {
+    const json::Value* traits = wc.input->Attr("traits");
+    if (!traits) return Status::Ok();  // traits untouched: so are their passwords and files
+    auto asset = ReadAsset(tx, wc.account_id, id);
+    if (!asset) return asset.status();
+    auto fields = LoadFields(tx, wc.account_id, asset->type_id);
+    if (!fields) return fields.status();
+    const std::string pointer = wc.Pointer("traits");
+    json::Value::Object& stored = asset->traits.as_object();
+    bool changed = false;
+    for (const FieldDef& f : *fields) {
+        if (f.kind != "Password" && f.kind != "Upload") continue;
+        const json::Value* v = nullptr;
+        if (traits->is_object()) {
+            for (const auto& [k, value] : traits->as_object()) {
+                if (UnderscoreToDash(k) == f.name_key) v = &value;
+            }
+        }
+        const std::string at = pointer + "/" + f.name_key;
+        auto trait = f.kind == "Password" ? ApplyPasswordTrait(tx, wc, id, *asset, f, v, at)
+                                          : ApplyUploadTrait(tx, wc, id, f, v, at);
+        if (!trait) return trait.status();
+        if (trait->is_null()) continue;
+        stored.emplace_back(f.name_key, std::move(*trait));
+        changed = true;
+    }
+    if (!changed) return Status::Ok();
+    auto stmt = tx.Prepare(kSetTraits);
+    if (!stmt) return stmt.status();
+    const std::string dumped = asset->traits.Dump();
+    stmt->Bind(1, wc.account_id).Bind(2, id).Bind(3, std::string_view(dumped));
+    auto n = stmt->Execute();
+    if (!n) return n.status();
+    return Status::Ok();
+}
+
+// Deleting an asset deletes the passwords embedded in it.
+Status BeforeAssetDelete(db::Tx& tx, int64_t account_id, int64_t id) {
+    auto passwords = Ids(tx, kEmbeddedPasswords, account_id, id);
+    if (!passwords) return passwords.status();
+    for (int64_t password_id : *passwords) MORTAR_RETURN_IF_ERROR(DeleteEmbeddedPassword(tx, account_id, password_id));
+    return Status::Ok();
+}
+
+// Deleting a field deletes its values: the trait of every asset, and the passwords and
+// files of Password and Upload fields.
+Status BeforeFieldDelete(db::Tx& tx, int64_t account_id, int64_t id) {
+    auto stmt = tx.Prepare(kFieldForDelete);
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id).Bind(2, id);
+    auto step = stmt->Step();
+    if (!step) return step.status();
+    if (!*step) return Status::Ok();
+    const int64_t type_id = stmt->row().GetInt(0);
+    const std::string key(stmt->row().GetText(1));
+    MORTAR_RETURN_IF_ERROR(EditTraitsOfType(tx, account_id, type_id, [&](json::Value::Object& traits) {
+        const auto before = traits.size();
+        std::erase_if(traits, [&](const auto& member) { return member.first == key; });
+        return traits.size() != before;
+    }));
+    auto passwords = Ids(tx, kFieldOwnedPasswords, account_id, id);
+    if (!passwords) return passwords.status();
+    for (int64_t password_id : *passwords) MORTAR_RETURN_IF_ERROR(DeleteEmbeddedPassword(tx, account_id, password_id));
+    return RunOn(tx, kDeleteFieldAttachments, account_id, id);
+}
+
 }  // namespace
 
 api::ResourceDef MakeFlexibleAssetFields() {
@@ -559,6 +955,7 @@ api::ResourceDef MakeFlexibleAssetFields() {
     AddTimestamps(def.fields);
     def.routes = api::kShow | api::kCreate | api::kUpdate | api::kBulkUpdate | api::kDeleteOne;
     def.hooks.before_write = BeforeFieldWrite;
+    def.hooks.before_delete = BeforeFieldDelete;
     def.parent = api::Parent{
         .path = "flexible_asset_types",
         .table = "flexible_asset_types",
@@ -611,7 +1008,7 @@ api::ResourceDef MakeFlexibleAssets() {
             Field::Ref("flexible_asset_type_id", "flexible_asset_types").Required().Filterable(),
             Field::Computed("flexible_asset_type_name", FieldKind::kText, "fat.name"),
             Field::Text("name").ReadOnly().Filterable().Sortable(),
-            Field::Computed("traits", FieldKind::kJson, "t.traits"),
+            Field::Computed("traits", FieldKind::kJson, "t.traits").Logged(),
             Field::Bool("archived").Filterable(),
             Field::Bool("restricted"),
             Field::Computed(
@@ -629,6 +1026,8 @@ api::ResourceDef MakeFlexibleAssets() {
     def.required_filters = {"flexible_asset_type_id"};
     def.search_title = "name";
     def.hooks.before_write = BeforeAssetWrite;
+    def.hooks.after_write = AfterAssetWrite;
+    def.hooks.before_delete = BeforeAssetDelete;
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = api::kCreate};
     return def;

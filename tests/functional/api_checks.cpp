@@ -55,6 +55,11 @@ std::string StringAt(const json::Value& v, std::string_view dotted) {
     return found != nullptr && found->is_string() ? found->as_string() : "";
 }
 
+int64_t IntAt(const json::Value& v, std::string_view dotted) {
+    const json::Value* found = At(v, dotted);
+    return found != nullptr && found->is_int() ? found->as_int() : 0;
+}
+
 bool JsonEqual(const json::Value& a, const json::Value& b) {
     if (a.is_number() && b.is_number()) {
         if (a.is_int() && b.is_int()) return a.as_int() == b.as_int();

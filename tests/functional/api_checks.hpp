@@ -35,6 +35,8 @@ const json::Value* At(const json::Value& v, std::string_view dotted);
 json::Value ValueAt(const json::Value& v, std::string_view dotted);
 // The string at a dotted path, "" when absent or not a string.
 std::string StringAt(const json::Value& v, std::string_view dotted);
+// The integer at a dotted path, 0 when absent or not an integer.
+int64_t IntAt(const json::Value& v, std::string_view dotted);
 // Structural equality; an int and a double compare by value.
 bool JsonEqual(const json::Value& a, const json::Value& b);
 // Every member of `expected` is in `actual` with a subset-equal value (arrays: same

@@ -3,7 +3,9 @@
 // Flexible assets (API.md 3.8–3.10, 6): types with fields given in attributes or in
 // relationships, name-key slugs, include=flexible_asset_fields, the required type filter,
 // every field kind checked, required fields, Tag input in every documented form and Tag
-// output, and PATCH replacing the traits.
+// output, PATCH replacing the traits, Password traits kept as vault-sealed embedded
+// passwords, Upload traits kept as attachments of the asset, a field's kind locked once
+// assets have values, and renamed or deleted fields carrying their values along.
 
 #include "resource_test_base.hpp"
 
@@ -203,6 +205,237 @@ TEST_P(FlexibleAssetsTest, FieldsInRelationshipsNameKeysAndInclude) {
         422
     )) << "the same name-key twice";
 }
+
+// A type with a Password and an Upload field, and a key with password access.
+class SecretTraitsTest : public FlexibleAssetsTest {
+protected:
+    void SetUp() override {
+        FlexibleAssetsTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
+        std::string error;
+        auto key = server_->CreateApiKey("", true, &error);
+        ASSERT_TRUE(key.has_value()) << error;
+        vault_ = std::make_unique<HttpClient>(server_->base_url(), *key);
+        json::Value t = Create(
+            "/api/flexible_asset_types",
+            "flexible-asset-types",
+            {{"name", tag_ + " Firewall"},
+             {"fields",
+              JArray{
+                  JObject{
+                      {"order", 1}, {"name", "Name"}, {"kind", "Text"}, {"required", true}, {"use-for-title", true}},
+                  JObject{{"order", 2}, {"name", "Admin Password"}, {"kind", "Password"}},
+                  JObject{{"order", 3}, {"name", "Config Backup"}, {"kind", "Upload"}}}}}
+        );
+        ASSERT_TRUE(t.is_object());
+        fw_type_ = IdOf(t);
+    }
+    HttpResponse PostFirewall(JObject traits) {
+        return vault_->Post(
+            "/api/flexible_assets",
+            Doc("flexible_assets",
+                {{"organization-id", org_id_}, {"flexible-asset-type-id", fw_type_}, {"traits", std::move(traits)}})
+        );
+    }
+    HttpResponse PatchTraits(int64_t id, JObject traits) {
+        return vault_->Patch("/api/flexible_assets/" + S(id), Doc("flexible_assets", {{"traits", std::move(traits)}}));
+    }
+    std::unique_ptr<HttpClient> vault_;
+    int64_t fw_type_ = 0;
+};
+
+TEST_P(SecretTraitsTest, PasswordTraitsAreEmbeddedPasswordsSealedByTheVault) {
+    const std::string secret = "fw-canary-" + tag_;
+    HttpResponse r = PostFirewall({{"name", tag_ + "-FW"}, {"admin-password", secret}});
+    ASSERT_TRUE(HasStatus(r, 201)) << r.Describe();
+    EXPECT_EQ(r.body.find(secret), std::string::npos) << "the asset never carries the secret";
+    const int64_t id = IdOf(ValueAt(r.Json(), "data"));
+    json::Value trait = ValueAt(r.Json(), "data.attributes.traits.admin-password");
+    EXPECT_EQ(StringAt(trait, "type"), "Password") << trait.Dump();
+    const int64_t password_id = IntAt(trait, "password-id");
+    ASSERT_GT(password_id, 0) << trait.Dump();
+
+    // The secret is revealed (and logged) through the password, to keys with access only.
+    const std::string one = "/api/passwords/" + S(password_id);
+    HttpResponse revealed = vault_->Get(one);
+    ASSERT_TRUE(HasStatus(revealed, 200)) << revealed.Describe();
+    EXPECT_EQ(StringAt(revealed.Json(), "data.attributes.password"), secret);
+    EXPECT_EQ(StringAt(revealed.Json(), "data.attributes.name"), "Admin Password");
+    EXPECT_EQ(StringAt(revealed.Json(), "data.attributes.resource-type"), "Flexible Asset");
+    EXPECT_EQ(IntAt(revealed.Json(), "data.attributes.resource-id"), id);
+    EXPECT_EQ(StringAt(revealed.Json(), "data.attributes.cached-resource-name"), tag_ + "-FW");
+    EXPECT_TRUE(IsErrorResponse(clients_->a.Get(one + "?show_password=true"), 403)) << "no password access";
+    HttpResponse lists = vault_->Get("/api/flexible_assets?filter[flexible_asset_type_id]=" + S(fw_type_));
+    ASSERT_TRUE(HasStatus(lists, 200));
+    EXPECT_EQ(lists.body.find(secret), std::string::npos);
+    HttpResponse events =
+        vault_->Get("/api/activity_events?filter[resource_type]=flexible-assets&filter[resource_id]=" + S(id));
+    ASSERT_TRUE(HasStatus(events, 200));
+    EXPECT_EQ(events.body.find(secret), std::string::npos) << "never logged";
+
+    // Echoing the trait back (itglue-py's save()) keeps the secret; a string replaces it.
+    json::Value echoed = ValueAt(r.Json(), "data.attributes.traits");
+    HttpResponse echo = vault_->Patch("/api/flexible_assets/" + S(id), Doc("flexible_assets", {{"traits", echoed}}));
+    ASSERT_TRUE(HasStatus(echo, 200)) << echo.Describe();
+    EXPECT_EQ(IntAt(echo.Json(), "data.attributes.traits.admin-password.password-id"), password_id);
+    EXPECT_EQ(StringAt(vault_->Get(one).Json(), "data.attributes.password"), secret);
+    HttpResponse changed = PatchTraits(id, {{"name", tag_ + "-FW2"}, {"admin-password", "new-" + secret}});
+    ASSERT_TRUE(HasStatus(changed, 200)) << changed.Describe();
+    EXPECT_EQ(IntAt(changed.Json(), "data.attributes.traits.admin-password.password-id"), password_id);
+    HttpResponse now = vault_->Get(one);
+    EXPECT_EQ(StringAt(now.Json(), "data.attributes.password"), "new-" + secret);
+    EXPECT_EQ(StringAt(now.Json(), "data.attributes.cached-resource-name"), tag_ + "-FW2");
+
+    // Left out of a PATCH, the trait and its password are gone (PATCH replaces the traits).
+    HttpResponse cleared = PatchTraits(id, {{"name", tag_ + "-FW2"}});
+    ASSERT_TRUE(HasStatus(cleared, 200)) << cleared.Describe();
+    EXPECT_EQ(At(cleared.Json(), "data.attributes.traits.admin-password"), nullptr);
+    EXPECT_TRUE(IsErrorResponse(vault_->Get(one), 404));
+
+    // Deleting the asset deletes the passwords embedded in it.
+    HttpResponse again = PatchTraits(id, {{"name", tag_ + "-FW2"}, {"admin-password", secret}});
+    ASSERT_TRUE(HasStatus(again, 200));
+    const int64_t second = IntAt(again.Json(), "data.attributes.traits.admin-password.password-id");
+    ASSERT_TRUE(HasStatus(vault_->Get("/api/passwords/" + S(second)), 200));
+    ASSERT_TRUE(HasStatus(vault_->Delete("/api/flexible_assets/" + S(id)), 204));
+    EXPECT_TRUE(IsErrorResponse(vault_->Get("/api/passwords/" + S(second)), 404));
+
+    EXPECT_TRUE(IsErrorResponse(
+        PostFirewall({{"name", "x"}, {"admin-password", 12}}), 422, {"/data/attributes/traits/admin-password"}
+    ));
+}
+
+TEST_P(SecretTraitsTest, UploadTraitsAreAttachmentsOfTheAsset) {
+    HttpResponse r = PostFirewall(
+        {{"name", tag_ + "-FW"}, {"config-backup", JArray{JObject{{"content", "ZXhwb3J0"}, {"file_name", "fw.conf"}}}}}
+    );
+    ASSERT_TRUE(HasStatus(r, 201)) << r.Describe();
+    const int64_t id = IdOf(ValueAt(r.Json(), "data"));
+    json::Value values = ValueAt(r.Json(), "data.attributes.traits.config-backup.values");
+    ASSERT_TRUE(values.is_array() && values.as_array().size() == 1) << r.Describe();
+    const int64_t file = IntAt(values.as_array()[0], "id");
+    EXPECT_EQ(StringAt(values.as_array()[0], "name"), "fw.conf");
+    EXPECT_EQ(IntAt(values.as_array()[0], "file-size"), 6);
+    const std::string attachments = "/api/flexible_assets/" + S(id) + "/relationships/attachments";
+    HttpResponse download = vault_->Get(attachments + "/" + S(file) + "/download");
+    ASSERT_TRUE(HasStatus(download, 200)) << download.Describe();
+    EXPECT_EQ(download.body, "export");
+
+    // A file attached separately can be put in the field by id; echoing keeps both.
+    HttpResponse extra = vault_->Post(
+        attachments,
+        Doc("attachments", {{"attachment", JObject{{"content", "c2Vjb25k"}, {"file_name", "fw-old.conf"}}}})
+    );
+    ASSERT_TRUE(HasStatus(extra, 201)) << extra.Describe();
+    const int64_t extra_id = IdOf(ValueAt(extra.Json(), "data"));
+    HttpResponse both = PatchTraits(id, {{"name", tag_ + "-FW"}, {"config-backup", JArray{file, S(extra_id)}}});
+    ASSERT_TRUE(HasStatus(both, 200)) << both.Describe();
+    EXPECT_EQ(ValueAt(both.Json(), "data.attributes.traits.config-backup.values").as_array().size(), 2u);
+    HttpResponse echo = vault_->Patch(
+        "/api/flexible_assets/" + S(id),
+        Doc("flexible_assets", {{"traits", ValueAt(both.Json(), "data.attributes.traits")}})
+    );
+    ASSERT_TRUE(HasStatus(echo, 200)) << echo.Describe();
+    EXPECT_EQ(ValueAt(echo.Json(), "data.attributes.traits.config-backup.values").as_array().size(), 2u);
+
+    // Dropping a file from the field deletes it; an id of another asset is refused.
+    HttpResponse one = PatchTraits(id, {{"name", tag_ + "-FW"}, {"config-backup", JArray{extra_id}}});
+    ASSERT_TRUE(HasStatus(one, 200)) << one.Describe();
+    HttpResponse list = vault_->Get(attachments);
+    ASSERT_TRUE(HasStatus(list, 200));
+    EXPECT_EQ(IdsOf(list.Json()), std::vector<int64_t>{extra_id});
+    // The activity log shows how the traits changed.
+    HttpResponse events = vault_->Get(
+        "/api/activity_events?filter[resource_type]=flexible-assets&filter[action]=update&filter[resource_id]=" + S(id)
+    );
+    ASSERT_TRUE(HasStatus(events, 200));
+    // SQLite may give a deleted record's id to a new one: keep this asset's events.
+    std::vector<json::Value> ours;
+    const json::Value data = ValueAt(events.Json(), "data");
+    for (const json::Value& e : data.as_array()) {
+        if (StringAt(e, "attributes.resource-name") == tag_ + "-FW") ours.push_back(e);
+    }
+    ASSERT_EQ(ours.size(), 3u) << "both, echo, one: " << events.Describe();
+    json::Value change = ValueAt(ours.back(), "attributes.changes.traits");
+    EXPECT_EQ(ValueAt(change, "from.config-backup.values").as_array().size(), 2u) << events.Describe();
+    EXPECT_EQ(ValueAt(change, "to.config-backup.values").as_array().size(), 1u) << events.Describe();
+    HttpResponse other = PostFirewall({{"name", tag_ + "-FW-B"}, {"config-backup", JArray{extra_id}}});
+    EXPECT_TRUE(IsErrorResponse(other, 422, {"/data/attributes/traits/config-backup/0"})) << other.Describe();
+    HttpResponse bad =
+        PostFirewall({{"name", tag_ + "-FW-C"}, {"config-backup", JObject{{"content", "@@"}, {"file_name", "x"}}}});
+    EXPECT_TRUE(IsErrorResponse(bad, 422)) << bad.Describe();
+}
+
+TEST_P(SecretTraitsTest, FieldsKeepTheirValuesThroughRenamesKindLocksAndDeletes) {
+    HttpResponse r = PostFirewall(
+        {{"name", tag_ + "-FW"},
+         {"admin-password", "pw-" + tag_},
+         {"config-backup", JObject{{"content", "ZXhwb3J0"}, {"file_name", "fw.conf"}}}}
+    );
+    ASSERT_TRUE(HasStatus(r, 201)) << r.Describe();
+    const int64_t id = IdOf(ValueAt(r.Json(), "data"));
+    const int64_t password_id = IntAt(r.Json(), "data.attributes.traits.admin-password.password-id");
+    HttpResponse type = vault_->Get("/api/flexible_asset_types/" + S(fw_type_) + "?include=flexible_asset_fields");
+    ASSERT_TRUE(HasStatus(type, 200));
+    std::map<std::string, int64_t> field_ids;
+    const json::Value included = ValueAt(type.Json(), "included");
+    ASSERT_TRUE(included.is_array()) << type.Describe();
+    for (const json::Value& f : included.as_array()) {
+        field_ids[StringAt(f, "attributes.name-key")] = IdOf(f);
+    }
+    ASSERT_EQ(field_ids.size(), 3u);
+
+    // The kind of a field with values is locked; the name is not, and values follow it.
+    HttpResponse kind = vault_->Patch(
+        "/api/flexible_asset_fields/" + S(field_ids["name"]), Doc("flexible_asset_fields", {{"kind", "Number"}})
+    );
+    EXPECT_TRUE(IsErrorResponse(kind, 422, {"/data/attributes/kind"})) << kind.Describe();
+    HttpResponse rename = vault_->Patch(
+        "/api/flexible_asset_fields/" + S(field_ids["name"]), Doc("flexible_asset_fields", {{"name", "Device Name"}})
+    );
+    ASSERT_TRUE(HasStatus(rename, 200)) << rename.Describe();
+    HttpResponse asset = vault_->Get("/api/flexible_assets/" + S(id));
+    ASSERT_TRUE(HasStatus(asset, 200));
+    EXPECT_EQ(StringAt(asset.Json(), "data.attributes.traits.device-name"), tag_ + "-FW") << asset.Describe();
+    EXPECT_EQ(At(asset.Json(), "data.attributes.traits.name"), nullptr);
+
+    // A field nobody filled in may change kind.
+    HttpResponse fresh = vault_->Post(
+        "/api/flexible_asset_fields",
+        Doc("flexible_asset_fields",
+            {{"flexible-asset-type-id", fw_type_}, {"order", 4}, {"name", "Rack"}, {"kind", "Text"}})
+    );
+    ASSERT_TRUE(HasStatus(fresh, 201)) << fresh.Describe();
+    HttpResponse to_number = vault_->Patch(
+        "/api/flexible_asset_fields/" + S(IdOf(ValueAt(fresh.Json(), "data"))),
+        Doc("flexible_asset_fields", {{"kind", "Number"}})
+    );
+    EXPECT_TRUE(HasStatus(to_number, 200)) << to_number.Describe();
+
+    // Deleting a field deletes its values: the trait, its password, its files; the
+    // asset's traits can still be echoed back.
+    for (const char* key : {"admin-password", "config-backup"}) {
+        HttpResponse gone = vault_->Delete("/api/flexible_asset_fields/" + S(field_ids[key]));
+        ASSERT_TRUE(HasStatus(gone, 204)) << key << ": " << gone.Describe();
+    }
+    HttpResponse after = vault_->Get("/api/flexible_assets/" + S(id));
+    ASSERT_TRUE(HasStatus(after, 200));
+    EXPECT_TRUE(JsonEqual(ValueAt(after.Json(), "data.attributes.traits"), JObject{{"device-name", tag_ + "-FW"}}))
+        << after.Describe();
+    EXPECT_TRUE(IsErrorResponse(vault_->Get("/api/passwords/" + S(password_id)), 404));
+    HttpResponse files = vault_->Get("/api/flexible_assets/" + S(id) + "/relationships/attachments");
+    ASSERT_TRUE(HasStatus(files, 200));
+    EXPECT_TRUE(IdsOf(files.Json()).empty()) << files.Describe();
+    HttpResponse echo = vault_->Patch(
+        "/api/flexible_assets/" + S(id),
+        Doc("flexible_assets", {{"traits", ValueAt(after.Json(), "data.attributes.traits")}})
+    );
+    EXPECT_TRUE(HasStatus(echo, 200)) << echo.Describe();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, SecretTraitsTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendParamName
+);
 
 INSTANTIATE_TEST_SUITE_P(
     All, FlexibleAssetsTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendParamName
