@@ -172,6 +172,21 @@ TEST_P(ConfigurationsTest, DeletingAConfigurationDeletesItsInterfaces) {
     EXPECT_TRUE(IsErrorResponse(clients_->a.Get("/api/configuration_interfaces/" + iface_id), 404));
 }
 
+// A deleted record's id is never given to a new one (on SQLite too), so links, the
+// activity log and bookmarks of the old record never point at another.
+TEST_P(ConfigurationsTest, IdsOfDeletedRecordsAreNeverReused) {
+    const int64_t first = IdOf(CreateWithInterface(tag_ + "-g", "3C:52:82:10:AA:04"));
+    ASSERT_GT(first, 0);
+    ASSERT_TRUE(HasStatus(clients_->a.Delete("/api/configurations/" + S(first)), 204));
+    const int64_t second = IdOf(CreateWithInterface(tag_ + "-h", "3C:52:82:10:AA:05"));
+    EXPECT_GT(second, first);
+    EXPECT_TRUE(IsErrorResponse(clients_->a.Get("/api/configurations/" + S(first)), 404));
+    HttpResponse events =
+        clients_->a.Get("/api/activity_events?filter[resource_type]=configurations&filter[resource_id]=" + S(first));
+    ASSERT_TRUE(HasStatus(events, 200));
+    EXPECT_EQ(IdsOf(events.Json()).size(), 2u) << "create and delete of the first only: " << events.Describe();
+}
+
 INSTANTIATE_TEST_SUITE_P(
     All, ConfigurationsTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendParamName
 );

@@ -1,7 +1,7 @@
 -- Accounts (tenants) and their API keys. Timestamps are ISO-8601 UTC text with
 -- milliseconds ("2024-05-02T14:03:11.000Z") on both engines; booleans are 0/1 here.
 CREATE TABLE accounts (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
@@ -9,7 +9,7 @@ CREATE TABLE accounts (
 ) STRICT;
 
 CREATE TABLE api_keys (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     prefix TEXT NOT NULL,
     secret_hash TEXT NOT NULL,

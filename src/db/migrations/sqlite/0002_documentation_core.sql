@@ -4,7 +4,7 @@
 ALTER TABLE accounts ADD COLUMN data_version INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE organization_types (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     created_at TEXT NOT NULL,
@@ -12,7 +12,7 @@ CREATE TABLE organization_types (
 ) STRICT;
 
 CREATE TABLE organization_statuses (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     created_at TEXT NOT NULL,
@@ -20,7 +20,7 @@ CREATE TABLE organization_statuses (
 ) STRICT;
 
 CREATE TABLE contact_types (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     created_at TEXT NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE contact_types (
 ) STRICT;
 
 CREATE TABLE configuration_types (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     kind TEXT,
@@ -37,7 +37,7 @@ CREATE TABLE configuration_types (
 ) STRICT;
 
 CREATE TABLE configuration_statuses (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     created_at TEXT NOT NULL,
@@ -45,7 +45,7 @@ CREATE TABLE configuration_statuses (
 ) STRICT;
 
 CREATE TABLE manufacturers (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     created_at TEXT NOT NULL,
@@ -53,7 +53,7 @@ CREATE TABLE manufacturers (
 ) STRICT;
 
 CREATE TABLE models (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     manufacturer_id INTEGER REFERENCES manufacturers (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
@@ -62,7 +62,7 @@ CREATE TABLE models (
 ) STRICT;
 
 CREATE TABLE organizations (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     alert TEXT,
@@ -80,7 +80,7 @@ CREATE TABLE organizations (
 ) STRICT;
 
 CREATE TABLE locations (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     organization_id INTEGER REFERENCES organizations (id) ON DELETE CASCADE NOT NULL,
     name TEXT NOT NULL,
@@ -100,7 +100,7 @@ CREATE TABLE locations (
 ) STRICT;
 
 CREATE TABLE contacts (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     organization_id INTEGER REFERENCES organizations (id) ON DELETE CASCADE NOT NULL,
     first_name TEXT,
@@ -119,7 +119,7 @@ CREATE TABLE contacts (
 ) STRICT;
 
 CREATE TABLE configurations (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     organization_id INTEGER REFERENCES organizations (id) ON DELETE CASCADE NOT NULL,
     configuration_type_id INTEGER REFERENCES configuration_types (id) ON DELETE SET NULL,
@@ -153,7 +153,7 @@ CREATE TABLE configurations (
 ) STRICT;
 
 CREATE TABLE configuration_interfaces (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     configuration_id INTEGER REFERENCES configurations (id) ON DELETE CASCADE NOT NULL,
     name TEXT,

@@ -13,7 +13,7 @@
 -- into the wrapping before the row is inserted.
 -- Kept in step with the other dialect's file of the same number.
 CREATE TABLE vault_keys (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     wrapped_key TEXT NOT NULL,
     master_key_check TEXT NOT NULL,
     created_at TEXT NOT NULL,

@@ -1,7 +1,7 @@
 -- The activity log: one row per write to a documented record (who, what, when and the
 -- changed attributes). Rows are kept when the record is deleted; secrets never appear.
 CREATE TABLE activity_events (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     occurred_at TEXT NOT NULL,
     action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'reveal')),

@@ -1,7 +1,7 @@
 -- Rich-text documents (runbooks, procedures) in folders, per organization or global
 -- (organization_id NULL). Content is HTML, sanitised before it is stored.
 CREATE TABLE document_folders (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     organization_id INTEGER REFERENCES organizations (id) ON DELETE CASCADE,
     parent_id INTEGER REFERENCES document_folders (id) ON DELETE CASCADE,
@@ -13,7 +13,7 @@ CREATE INDEX document_folders_account_id_id_idx ON document_folders (account_id,
 CREATE INDEX document_folders_account_id_organization_id_idx ON document_folders (account_id, organization_id);
 
 CREATE TABLE documents (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     organization_id INTEGER REFERENCES organizations (id) ON DELETE CASCADE,
     document_folder_id INTEGER REFERENCES document_folders (id) ON DELETE SET NULL,

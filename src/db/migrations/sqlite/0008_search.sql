@@ -2,7 +2,7 @@
 -- entry per record (its title) and its normalised words, found by word prefix through
 -- an ordinary index. Secrets are never indexed.
 CREATE TABLE search_entries (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     resource_type TEXT NOT NULL,
     resource_id INTEGER NOT NULL,

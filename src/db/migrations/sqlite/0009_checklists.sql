@@ -2,7 +2,7 @@
 -- their checklist as a JSON array of {id, name, position, completed, completed-at,
 -- completed-by-key-id}: they are always read and written with it.
 CREATE TABLE checklist_templates (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     description TEXT,
@@ -13,7 +13,7 @@ CREATE TABLE checklist_templates (
 CREATE INDEX checklist_templates_account_id_id_idx ON checklist_templates (account_id, id);
 
 CREATE TABLE checklists (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     organization_id INTEGER NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
     checklist_template_id INTEGER REFERENCES checklist_templates (id) ON DELETE SET NULL,

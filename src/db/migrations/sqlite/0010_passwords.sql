@@ -2,7 +2,7 @@
 -- record (a configuration's local admin). The secret fields hold vault envelopes, never
 -- plaintext.
 CREATE TABLE password_categories (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     created_at TEXT NOT NULL,
@@ -11,7 +11,7 @@ CREATE TABLE password_categories (
 CREATE INDEX password_categories_account_id_id_idx ON password_categories (account_id, id);
 
 CREATE TABLE passwords (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     organization_id INTEGER NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
     name TEXT NOT NULL,

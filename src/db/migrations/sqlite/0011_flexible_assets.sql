@@ -2,7 +2,7 @@
 -- ordered, typed fields, and the assets whose traits follow them. Traits are kept as one
 -- JSON object per asset, keyed by each field's name-key.
 CREATE TABLE flexible_asset_types (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     description TEXT,
@@ -15,7 +15,7 @@ CREATE TABLE flexible_asset_types (
 CREATE INDEX flexible_asset_types_account_id_id_idx ON flexible_asset_types (account_id, id);
 
 CREATE TABLE flexible_asset_fields (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     flexible_asset_type_id INTEGER NOT NULL REFERENCES flexible_asset_types (id) ON DELETE CASCADE,
     field_order INTEGER NOT NULL,
@@ -37,7 +37,7 @@ CREATE TABLE flexible_asset_fields (
 CREATE INDEX flexible_asset_fields_account_id_id_idx ON flexible_asset_fields (account_id, id);
 
 CREATE TABLE flexible_assets (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     organization_id INTEGER NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
     flexible_asset_type_id INTEGER NOT NULL REFERENCES flexible_asset_types (id) ON DELETE CASCADE,

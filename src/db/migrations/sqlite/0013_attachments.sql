@@ -3,7 +3,7 @@
 -- Upload traits) that owns it. File content is stored base64-encoded in the row, so every
 -- process sharing the store serves it; lists never read it.
 CREATE TABLE attachments (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     resource_type TEXT NOT NULL,
     resource_id INTEGER NOT NULL,
