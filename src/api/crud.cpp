@@ -48,13 +48,17 @@ struct Compiled {
         for (const Field& f : def.fields) select += ", " + f.select;
         select += " " + from;
         const std::string scoped = def.scope_sql.empty() ? "" : " AND (" + def.scope_sql + ")";
-        show = select + " WHERE t.account_id = $1 AND t.id = $2" + scoped;
-        exists = "SELECT 1 FROM " + def.table + " t WHERE t.account_id = $1 AND t.id = $2" + scoped;
+        // Reference lists are shared: $1 (the account) is bound but selects nothing.
+        const std::string account = def.global ? "CAST($1 AS BIGINT) IS NOT NULL" : "t.account_id = $1";
+        show = select + " WHERE " + account + " AND t.id = $2" + scoped;
+        exists = "SELECT 1 FROM " + def.table + " t WHERE " + account + " AND t.id = $2" + scoped;
         delete_one = "DELETE FROM " + def.table + " WHERE account_id = $1 AND id = $2";
         if (def.parent) {
             parent_field = def.FindField(def.parent->field);
             exists_in_parent = exists + " AND t." + parent_field->column + " = $3";
-            parent_exists = "SELECT 1 FROM " + def.parent->table + " WHERE account_id = $1 AND id = $2";
+            parent_exists = "SELECT 1 FROM " + def.parent->table + " WHERE " +
+                            (def.parent->global ? "CAST($1 AS BIGINT) IS NOT NULL" : "account_id = $1") +
+                            " AND id = $2";
         }
     }
 };

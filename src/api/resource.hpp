@@ -183,6 +183,7 @@ struct Parent {
     std::string table;  // "organizations"
     std::string field;  // the child's attribute holding the parent id: "organization_id"
     unsigned routes = 0;
+    bool global = false;  // the parent is a shared reference list (countries of regions)
 };
 
 struct Hooks {
@@ -262,6 +263,9 @@ struct ResourceDef {
     // share one table ("t.resource_type = 'configurations'" for the attachments of each
     // kind of record). Empty: none.
     std::string scope_sql;
+    // Rows shared by every account, without account_id: the read-only reference lists
+    // (countries, regions, platforms, operating systems). Only list and show routes.
+    bool global = false;
     std::vector<RawGet> raw_gets;
     // Turns a body of another media type (multipart/form-data) into the JSON:API JSON
     // text of a create; null: only JSON bodies are accepted (415 otherwise).

@@ -154,7 +154,8 @@ api::ResourceDef MakeConfigurations() {
                 " LEFT JOIN locations l ON l.id = t.location_id"
                 " LEFT JOIN contacts c ON c.id = t.contact_id"
                 " LEFT JOIN manufacturers m ON m.id = t.manufacturer_id"
-                " LEFT JOIN models md ON md.id = t.model_id";
+                " LEFT JOIN models md ON md.id = t.model_id"
+                " LEFT JOIN operating_systems os ON os.id = t.operating_system_id";
     AddOrganization(def.fields);
     def.fields.insert(
         def.fields.end(),
@@ -194,7 +195,7 @@ api::ResourceDef MakeConfigurations() {
             Field::Ref("model_id", "models"),
             Field::Computed("model_name", FieldKind::kText, "md.name"),
             Field::Int("operating_system_id"),
-            Field::Computed("operating_system_name", FieldKind::kText, "NULL"),
+            Field::Computed("operating_system_name", FieldKind::kText, "os.name"),
             Field::Ref("location_id", "locations"),
             Field::Computed("location_name", FieldKind::kText, "l.name"),
             Field::Ref("contact_id", "contacts").Filterable(),
@@ -218,9 +219,9 @@ api::ResourceDef MakeConfigurations() {
         .name = "configuration-interfaces",
         .type = "configuration-interfaces",
         .sql = "SELECT id FROM configuration_interfaces WHERE account_id = $1 AND configuration_id = $2 ORDER BY id"});
-    def.hooks.before_write = [](db::Tx&, api::WriteContext& wc) {
+    def.hooks.before_write = [](db::Tx& tx, api::WriteContext& wc) {
         DeriveMac(wc);
-        return Status::Ok();
+        return CheckOperatingSystem(tx, wc);
     };
     def.hooks.after_write = CreateInterfaces;
     def.parent = api::Parent{

@@ -10,7 +10,8 @@ api::ResourceDef MakeLocations() {
     api::ResourceDef def;
     def.path = "locations";
     def.table = "locations";
-    def.joins = kJoinOrganization;
+    def.joins = std::string(kJoinOrganization) +
+                " LEFT JOIN regions rg ON rg.id = t.region_id LEFT JOIN countries co ON co.id = t.country_id";
     AddOrganization(def.fields);
     def.fields.insert(
         def.fields.end(),
@@ -22,9 +23,9 @@ api::ResourceDef MakeLocations() {
             Field::Text("city").Filterable(),
             Field::Text("postal_code"),
             Field::Int("region_id").Filterable(),
-            Field::Computed("region_name", FieldKind::kText, "NULL"),
+            Field::Computed("region_name", FieldKind::kText, "rg.name"),
             Field::Int("country_id").Filterable(),
-            Field::Computed("country_name", FieldKind::kText, "NULL"),
+            Field::Computed("country_name", FieldKind::kText, "co.name"),
             Field::Text("phone"),
             Field::Computed("formatted_phone", FieldKind::kText, "t.phone"),
             Field::Text("fax"),
@@ -38,6 +39,7 @@ api::ResourceDef MakeLocations() {
     def.routes = kFlatRecordRoutes;
     def.psa_filters = true;
     def.search_title = "name";
+    def.hooks.before_write = CheckLocationPlace;
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = kNestedRecordRoutes};
     return def;
