@@ -650,9 +650,21 @@ constexpr db::Query kSealFieldPassword{
     "passwords.seal_for_field",
     "UPDATE passwords SET password_envelope = $3, password_updated_at = $4, updated_at = $4 "
     "WHERE account_id = $1 AND id = $2"};
-constexpr db::Query kTouchFieldPassword{
-    "passwords.touch_for_field",
-    "UPDATE passwords SET cached_resource_name = $3, restricted = $4 WHERE account_id = $1 AND id = $2"};
+constexpr db::Query kTraitPasswordsFollowAsset{
+    "passwords.follow_asset",
+    "UPDATE passwords SET cached_resource_name = $3, restricted = $4 WHERE account_id = $1 AND resource_type = "
+    "'Flexible Asset' AND resource_id = $2 AND flexible_asset_field_id IS NOT NULL"};
+constexpr db::Query kDropTraitPasswordGrants{
+    "record_grants.drop_trait_passwords",
+    "DELETE FROM record_grants WHERE account_id = $1 AND record_table = 'passwords' AND record_id IN (SELECT id FROM "
+    "passwords WHERE account_id = $1 AND resource_type = 'Flexible Asset' AND resource_id = $2 AND "
+    "flexible_asset_field_id IS NOT NULL)"};
+constexpr db::Query kCopyAssetGrants{
+    "record_grants.copy_asset_to_trait_passwords",
+    "INSERT INTO record_grants (account_id, record_table, record_id, user_id, group_id) SELECT g.account_id, "
+    "'passwords', p.id, g.user_id, g.group_id FROM record_grants g JOIN passwords p ON p.account_id = g.account_id AND "
+    "p.resource_type = 'Flexible Asset' AND p.resource_id = g.record_id AND p.flexible_asset_field_id IS NOT NULL "
+    "WHERE g.account_id = $1 AND g.record_table = 'flexible_assets' AND g.record_id = $2"};
 constexpr db::Query kEmbeddedPasswords{
     "passwords.embedded_in_asset",
     "SELECT id FROM passwords WHERE account_id = $1 AND resource_type = 'Flexible Asset' AND resource_id = $2"};
@@ -768,12 +780,6 @@ Result<json::Value> ApplyPasswordTrait(
         MORTAR_RETURN_IF_ERROR(
             api::IndexRecord(tx, wc.account_id, "passwords", *password_id, asset.organization_id, f.name, wc.now)
         );
-    } else {
-        auto stmt = tx.Prepare(kTouchFieldPassword);
-        if (!stmt) return stmt.status();
-        stmt->Bind(1, wc.account_id).Bind(2, *password_id).Bind(3, std::string_view(asset.title));
-        stmt->Bind(4, asset.restricted);
-        if (auto n = stmt->Execute(); !n) return n.status();
     }
     if (new_secret) {
         if (!wc.vault) return Status::Unavailable("the vault is not configured");
@@ -864,15 +870,14 @@ Result<json::Value> ApplyUploadTrait(
     );
 }
 
-Status AfterAssetWrite(db::Tx& tx, const api::WriteContext& wc, int64_t id) {
+// Stores the Password and Upload traits the write carried into the asset's traits.
+Status ApplyFileAndSecretTraits(db::Tx& tx, const api::WriteContext& wc, int64_t id, AssetRow& asset) {
     const json::Value* traits = wc.input->Attr("traits");
     if (!traits) return Status::Ok();  // traits untouched: so are their passwords and files
-    auto asset = ReadAsset(tx, wc.account_id, id);
-    if (!asset) return asset.status();
-    auto fields = LoadFields(tx, wc.account_id, asset->type_id);
+    auto fields = LoadFields(tx, wc.account_id, asset.type_id);
     if (!fields) return fields.status();
     const std::string pointer = wc.Pointer("traits");
-    json::Value::Object& stored = asset->traits.as_object();
+    json::Value::Object& stored = asset.traits.as_object();
     bool changed = false;
     for (const FieldDef& f : *fields) {
         if (f.kind != "Password" && f.kind != "Upload") continue;
@@ -883,7 +888,7 @@ Status AfterAssetWrite(db::Tx& tx, const api::WriteContext& wc, int64_t id) {
             }
         }
         const std::string at = pointer + "/" + f.name_key;
-        auto trait = f.kind == "Password" ? ApplyPasswordTrait(tx, wc, id, *asset, f, v, at)
+        auto trait = f.kind == "Password" ? ApplyPasswordTrait(tx, wc, id, asset, f, v, at)
                                           : ApplyUploadTrait(tx, wc, id, f, v, at);
         if (!trait) return trait.status();
         if (trait->is_null()) continue;
@@ -893,11 +898,29 @@ Status AfterAssetWrite(db::Tx& tx, const api::WriteContext& wc, int64_t id) {
     if (!changed) return Status::Ok();
     auto stmt = tx.Prepare(kSetTraits);
     if (!stmt) return stmt.status();
-    const std::string dumped = asset->traits.Dump();
+    const std::string dumped = asset.traits.Dump();
     stmt->Bind(1, wc.account_id).Bind(2, id).Bind(3, std::string_view(dumped));
     auto n = stmt->Execute();
     if (!n) return n.status();
     return Status::Ok();
+}
+
+// The passwords of an asset's Password traits are as visible as the asset: same
+// restriction, same grants, and they carry its current name.
+Status TraitPasswordsFollowAsset(db::Tx& tx, int64_t account_id, int64_t id, const AssetRow& asset) {
+    auto stmt = tx.Prepare(kTraitPasswordsFollowAsset);
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id).Bind(2, id).Bind(3, std::string_view(asset.title)).Bind(4, asset.restricted);
+    if (auto n = stmt->Execute(); !n) return n.status();
+    MORTAR_RETURN_IF_ERROR(RunOn(tx, kDropTraitPasswordGrants, account_id, id));
+    return RunOn(tx, kCopyAssetGrants, account_id, id);
+}
+
+Status AfterAssetWrite(db::Tx& tx, const api::WriteContext& wc, int64_t id) {
+    auto asset = ReadAsset(tx, wc.account_id, id);
+    if (!asset) return asset.status();
+    MORTAR_RETURN_IF_ERROR(ApplyFileAndSecretTraits(tx, wc, id, *asset));
+    return TraitPasswordsFollowAsset(tx, wc.account_id, id, *asset);
 }
 
 // Deleting an asset deletes the passwords embedded in it.
@@ -956,6 +979,7 @@ api::ResourceDef MakeFlexibleAssetFields() {
     def.routes = api::kShow | api::kCreate | api::kUpdate | api::kBulkUpdate | api::kDeleteOne;
     def.hooks.before_write = BeforeFieldWrite;
     def.hooks.before_delete = BeforeFieldDelete;
+    def.access = api::AccessClass::kConfiguration;
     def.parent = api::Parent{
         .path = "flexible_asset_types",
         .table = "flexible_asset_types",
@@ -990,6 +1014,7 @@ api::ResourceDef MakeFlexibleAssetTypes() {
         return Status::Ok();
     };
     def.hooks.after_write = SaveInlineFields;
+    def.access = api::AccessClass::kConfiguration;
     return def;
 }
 
@@ -1028,6 +1053,7 @@ api::ResourceDef MakeFlexibleAssets() {
     def.hooks.before_write = BeforeAssetWrite;
     def.hooks.after_write = AfterAssetWrite;
     def.hooks.before_delete = BeforeAssetDelete;
+    def.restrictable = true;
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = api::kCreate};
     return def;

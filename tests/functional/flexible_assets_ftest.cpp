@@ -7,6 +7,7 @@
 // passwords, Upload traits kept as attachments of the asset, a field's kind locked once
 // assets have values, and renamed or deleted fields carrying their values along.
 
+#include "browser.hpp"
 #include "resource_test_base.hpp"
 
 namespace mortar::ftest {
@@ -303,6 +304,58 @@ TEST_P(SecretTraitsTest, PasswordTraitsAreEmbeddedPasswordsSealedByTheVault) {
     EXPECT_TRUE(IsErrorResponse(
         PostFirewall({{"name", "x"}, {"admin-password", 12}}), 422, {"/data/attributes/traits/admin-password"}
     ));
+}
+
+// A restricted asset's trait passwords and files are exactly as visible as the asset.
+TEST_P(SecretTraitsTest, TraitPasswordsAndFilesFollowTheAssetsRestriction) {
+    auto user = [&](const std::string& who) {
+        const std::string email = who + "-" + tag_ + "@example.com";
+        HttpResponse made = vault_->Post(
+            "/api/mortar_users",
+            Doc("mortar-users",
+                {{"email", email}, {"name", who}, {"role", "editor"}, {"password", "trait password 123"}})
+        );
+        EXPECT_TRUE(HasStatus(made, 201)) << made.Describe();
+        auto browser = std::make_unique<Browser>(server_->base_url());
+        EXPECT_TRUE(HasStatus(browser->Login(email, "trait password 123"), 201));
+        return std::make_pair(IdOf(ValueAt(made.Json(), "data")), std::move(browser));
+    };
+    auto [allowed_id, allowed] = user("allowed");
+    auto [other_id, other] = user("other");
+    (void)other_id;
+    HttpResponse r = vault_->Post(
+        "/api/flexible_assets",
+        Doc("flexible_assets",
+            {{"organization-id", org_id_},
+             {"flexible-asset-type-id", fw_type_},
+             {"restricted", true},
+             {"allowed-user-ids", JArray{allowed_id}},
+             {"traits",
+              JObject{
+                  {"name", tag_ + "-FW"},
+                  {"admin-password", "restricted-" + tag_},
+                  {"config-backup", JObject{{"content", "ZXhwb3J0"}, {"file_name", "fw.conf"}}}}}})
+    );
+    ASSERT_TRUE(HasStatus(r, 201)) << r.Describe();
+    const int64_t id = IdOf(ValueAt(r.Json(), "data"));
+    const std::string password =
+        "/api/passwords/" + S(IntAt(r.Json(), "data.attributes.traits.admin-password.password-id"));
+    const std::string file = "/api/flexible_assets/" + S(id) + "/relationships/attachments/" +
+                             S(IntAt(r.Json(), "data.attributes.traits.config-backup.values.0.id")) + "/download";
+
+    HttpResponse seen = allowed->Get(password);
+    ASSERT_TRUE(HasStatus(seen, 200)) << seen.Describe();
+    EXPECT_EQ(StringAt(seen.Json(), "data.attributes.password"), "restricted-" + tag_);
+    EXPECT_TRUE(HasStatus(allowed->Get(file), 200));
+    EXPECT_TRUE(IsErrorResponse(other->Get("/api/flexible_assets/" + S(id)), 404));
+    EXPECT_TRUE(IsErrorResponse(other->Get(password), 404));
+    EXPECT_TRUE(IsErrorResponse(other->Get(file), 404));
+
+    // Lifting the restriction lifts it for the trait password too.
+    HttpResponse lifted =
+        vault_->Patch("/api/flexible_assets/" + S(id), Doc("flexible_assets", {{"restricted", false}}));
+    ASSERT_TRUE(HasStatus(lifted, 200)) << lifted.Describe();
+    EXPECT_TRUE(HasStatus(other->Get(password), 200));
 }
 
 TEST_P(SecretTraitsTest, UploadTraitsAreAttachmentsOfTheAsset) {
