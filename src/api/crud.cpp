@@ -633,6 +633,9 @@ Result<WriteContext> Collect(
     wc.account_id = account_id;
     wc.actor_key_id = principal.key_id;
     wc.actor_user_id = principal.user_id;
+    wc.visible_rows = [&svc = scope.c.svc, &principal](std::string_view table) {
+        return svc.VisibleRows(principal, std::string(table));
+    };
     wc.id = id;
     wc.create = !id.has_value();
     wc.input = &input;

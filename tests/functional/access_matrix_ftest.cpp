@@ -588,6 +588,33 @@ TEST_P(AccessMatrixTest, RestrictedRecordsAreInvisibleToAllButTheirGrantees) {
                 bulk
             );
         }
+        // A password cannot be embedded in a record its writer may not see (nor learn its name).
+        if (kind.path != "passwords") {
+            const std::string embed_type = kind.path == "documents" ? "Document" : "Flexible Asset";
+            for (int rec : {kOpen, kNobody}) {
+                HttpResponse embedded = people[3].call(  // the editor
+                    "POST",
+                    "/api/passwords",
+                    Doc("passwords",
+                        {{"organization-id", w.org},
+                         {"name", w.Label()},
+                         {"password", kSecret},
+                         {"resource-id", ids[rec]},
+                         {"resource-type", embed_type}})
+                );
+                Case(
+                    rec == kOpen ? embedded.status == 201
+                                 : IsErrorResponse(
+                                       embedded, 422, {"/data/attributes/resource_id", "/data/attributes/resource-id"}
+                                   )
+                                       .
+                                       operator bool(),
+                    "editor embeds a password in " + kind.path + " record " + std::to_string(rec),
+                    embedded
+                );
+                Case(embedded.body.find(word + " r3") == std::string::npos, "the refusal names nothing", embedded);
+            }
+        }
         // A deleted restricted record's history stays hidden.
         HttpResponse gone = Admin().Delete(base + "/" + S(ids[kNobody]));
         Case(gone.status == 204, "delete " + kind.path + " record 3", gone);
