@@ -644,6 +644,41 @@ TEST_P(AccessMatrixTest, RestrictedRecordsAreInvisibleToAllButTheirGrantees) {
             bad
         );
     }
+    // Grants die with their record, also when its organization is deleted with it: a new
+    // restricted record (on SQLite possibly with the same id) is granted to nobody.
+    {
+        const int64_t doomed = MakeId("organizations", "organizations", {{"name", w.Label()}});
+        const int64_t granted = MakeId(
+            "passwords",
+            "passwords",
+            {{"organization-id", doomed},
+             {"name", w.Label()},
+             {"password", kSecret},
+             {"restricted", true},
+             {"allowed-user-ids", JArray{editor_id}}}
+        );
+        HttpResponse before = people[3].call("GET", "/api/passwords/" + S(granted), "");
+        Case(before.status == 200, "the editor sees a granted record", before);
+        HttpResponse gone = Admin().Delete("/api/organizations/" + S(doomed));
+        Case(gone.status == 204, "delete the organization and its passwords", gone);
+        const int64_t next = MakeId(
+            "passwords",
+            "passwords",
+            {{"organization-id", w.org}, {"name", w.Label()}, {"password", kSecret}, {"restricted", true}}
+        );
+        HttpResponse shown = people[3].call("GET", "/api/passwords/" + S(next), "");
+        Case(
+            shown.status == 404,
+            "a new restricted record inherits no grant (ids " + S(granted) + ", " + S(next) + ")",
+            shown
+        );
+        HttpResponse admin_view = Admin().Get("/api/passwords/" + S(next));
+        Case(
+            JsonEqual(ValueAt(admin_view.Json(), "data.attributes.allowed-user-ids"), json::Value(JArray{})),
+            "and shows none",
+            admin_view
+        );
+    }
     Report("restricted records");
 }
 
