@@ -366,6 +366,9 @@ TEST_P(WebSessionsTest, AdministratorsManageUsersGroupsAndKeys) {
     EXPECT_NE(std::find(key_ids.begin(), key_ids.end(), key_id), key_ids.end());
     HttpClient with_key(server_->base_url(), secret);
     EXPECT_TRUE(HasStatus(with_key.Get("/api/organizations"), 200));
+    EXPECT_TRUE(IsTimestamp(
+        ValueAt(admin.Get("/api/api_keys/" + std::to_string(key_id)).Json(), "data.attributes.last-used-at")
+    )) << "its use is recorded";
     EXPECT_TRUE(
         IsErrorResponse(admin.Post("/api/api_keys", Doc("api-keys", {{"name", ""}})), 422, {"/data/attributes/name"})
     );
