@@ -638,6 +638,9 @@ Result<WriteContext> Collect(
     wc.account_id = account_id;
     wc.actor_key_id = principal.key_id;
     wc.actor_user_id = principal.user_id;
+    wc.visible_rows = [&svc = scope.c.svc, &principal](std::string_view table) {
+        return svc.VisibleRows(principal, std::string(table));
+    };
     wc.id = id;
     wc.create = !id.has_value();
     wc.input = &input;
@@ -1022,8 +1025,12 @@ Result<std::string> WriteOne(
         row_id = *created;
     }
     // Grants first: after-write hooks see the record's final access (a flexible asset's
-    // trait passwords take it over).
-    if (def.restrictable) MORTAR_RETURN_IF_ERROR(StoreGrants(tx, scope.c, *wc, row_id));
+    // trait passwords take it over). A new row starts without grants (a safeguard: ids
+    // are never reused).
+    if (def.restrictable) {
+        if (!id) MORTAR_RETURN_IF_ERROR(DeleteGrants(tx, scope.c, account_id, row_id));
+        MORTAR_RETURN_IF_ERROR(StoreGrants(tx, scope.c, *wc, row_id));
+    }
     if (def.hooks.after_write) MORTAR_RETURN_IF_ERROR(def.hooks.after_write(tx, *wc, row_id));
     MORTAR_RETURN_IF_ERROR(StoreSecrets(tx, scope.c, ctx, *wc, row_id, now));
     auto plain = RenderOne(tx, scope.c, account_id, row_id, ctx.public_base);
