@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#include "match/mac_index.hpp"
+
+#include <algorithm>
+
+#include "core/mac.hpp"
+#include "match/text.hpp"
+
+namespace mortar::match {
+namespace {
+
+// "DC01.contoso.local" -> "dc01"; names are compared folded, without punctuation.
+std::string HostKey(std::string_view host) {
+    if (auto dot = host.find('.'); dot != std::string_view::npos && dot > 0) {
+        // Keep IP addresses whole.
+        if (!std::all_of(host.begin(), host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
+            host = host.substr(0, dot);
+        }
+    }
+    return FoldAlnum(host);
+}
+
+}  // namespace
+
+std::optional<uint64_t> ParseMac(std::string_view text) {
+    auto hex = NormalizeMac(text);
+    if (!hex) return std::nullopt;
+    uint64_t v = 0;
+    for (char c : *hex) v = (v << 4) | static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+    return v;
+}
+
+std::string DisplayMac(uint64_t mac) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (int byte = 5; byte >= 0; --byte) {
+        const auto b = static_cast<unsigned>((mac >> (byte * 8)) & 0xFF);
+        if (!out.empty()) out += ':';
+        out += kHex[b >> 4];
+        out += kHex[b & 0xF];
+    }
+    return out;
+}
+
+ConfigurationIndex::ConfigurationIndex(const std::vector<Configuration>& configurations) {
+    devices_.reserve(configurations.size());
+    for (const auto& c : configurations) {
+        const auto index = static_cast<uint32_t>(devices_.size());
+        Device d{c.id, c.organization_id, c.name, HostKey(c.hostname), HostKey(c.name), {}};
+        if (auto mac = c.mac.empty() ? std::nullopt : ParseMac(c.mac)) {
+            hits_.push_back(Hit{*mac, index, -1});
+        } else if (!c.mac.empty()) {
+            ++invalid_;
+        }
+        for (std::size_t i = 0; i < c.interfaces.size(); ++i) {
+            d.interface_names.push_back(c.interfaces[i].name);
+            if (auto mac = ParseMac(c.interfaces[i].mac)) {
+                hits_.push_back(Hit{*mac, index, static_cast<int32_t>(i)});
+            } else if (!c.interfaces[i].mac.empty()) {
+                ++invalid_;
+            }
+        }
+        by_organization_[c.organization_id].push_back(index);
+        devices_.push_back(std::move(d));
+    }
+    std::sort(hits_.begin(), hits_.end(), [](const Hit& a, const Hit& b) {
+        if (a.mac != b.mac) return a.mac < b.mac;
+        if (a.configuration != b.configuration) return a.configuration < b.configuration;
+        return a.interface < b.interface;
+    });
+}
+
+MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asset) const {
+    struct Found {
+        uint32_t configuration;
+        uint64_t mac;
+        int32_t interface;
+    };
+    std::vector<Found> found;
+    bool any_mac = false;
+    for (const auto& text : asset.macs) {
+        auto mac = ParseMac(text);
+        if (!mac) continue;
+        any_mac = true;
+        auto it =
+            std::lower_bound(hits_.begin(), hits_.end(), *mac, [](const Hit& h, uint64_t m) { return h.mac < m; });
+        for (; it != hits_.end() && it->mac == *mac; ++it) {
+            if (organization_id != 0 && devices_[it->configuration].organization_id != organization_id) continue;
+            const bool seen = std::any_of(found.begin(), found.end(), [&](const Found& f) {
+                return f.configuration == it->configuration;
+            });
+            if (!seen) found.push_back(Found{it->configuration, *mac, it->interface});
+        }
+    }
+    auto describe = [&](const Found& f) {
+        std::string r = "MAC " + DisplayMac(f.mac);
+        if (f.interface >= 0) {
+            const std::string& name = devices_[f.configuration].interface_names[f.interface];
+            r += name.empty() ? " on an interface" : " on interface " + name;
+        } else {
+            r += " of the configuration";
+        }
+        return r;
+    };
+    if (!found.empty()) {
+        MatchResult result;
+        for (const auto& f : found) {
+            const Device& d = devices_[f.configuration];
+            result.candidates.push_back(Candidate{d.id, d.name, 1.0, describe(f)});
+        }
+        result.score = 1.0;
+        if (found.size() == 1) {
+            result.decision = Decision::kAuto;
+            result.reason = result.candidates.front().reason;
+        } else {
+            result.decision = Decision::kSuggest;
+            result.reason = "ambiguous: MAC hits " + std::to_string(found.size()) + " configurations";
+        }
+        return result;
+    }
+    return ByName(organization_id, asset, any_mac ? "no configuration has its MAC" : "no MAC");
+}
+
+MatchResult ConfigurationIndex::ByName(int64_t organization_id, const Asset& asset, std::string why) const {
+    MatchResult result;
+    auto org = by_organization_.find(organization_id);
+    if (organization_id == 0 || org == by_organization_.end()) {
+        result.reason = why + "; no configurations to compare names with";
+        return result;
+    }
+    std::vector<std::string> keys;
+    for (const std::string* s : {&asset.hostname, &asset.name}) {
+        std::string k = HostKey(*s);
+        if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
+    }
+    if (keys.empty()) {
+        result.reason = why + " and no name";
+        return result;
+    }
+    std::vector<Candidate> candidates;
+    for (uint32_t index : org->second) {
+        const Device& d = devices_[index];
+        double best = 0;
+        std::string reason;
+        for (const auto& k : keys) {
+            for (const std::string* mine : {&d.host, &d.folded_name}) {
+                if (mine->empty()) continue;
+                const double sim = k == *mine ? 1.0 : JaroWinkler(k, *mine);
+                if (sim > best) {
+                    best = sim;
+                    reason = sim == 1.0 ? "same name '" + k + "'" : "similar name: " + k + " ~ " + *mine;
+                }
+            }
+        }
+        if (best >= 0.85) candidates.push_back(Candidate{d.id, d.name, best, why + "; " + reason});
+    }
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+        if (a.score != b.score) return a.score > b.score;
+        return a.id < b.id;
+    });
+    if (candidates.size() > 5) candidates.resize(5);
+    if (candidates.empty()) {
+        result.reason = why + "; no configuration with a similar name";
+        return result;
+    }
+    result.decision = Decision::kSuggest;
+    result.score = candidates.front().score;
+    result.reason = candidates.front().reason;
+    result.candidates = std::move(candidates);
+    return result;
+}
+
+}  // namespace mortar::match
