@@ -516,22 +516,50 @@ int main(int argc, char** argv) {
         for (auto& n : SyntheticNames(7, n_orgs)) orgs.push_back(Record{id++, n});
     }
     std::vector<std::string> customers;
+    std::vector<int64_t> source;  // the organization a variant was made from (0: a fresh name)
     {
         Rng r{11};
         auto fresh = SyntheticNames(13, n_customers);
         for (std::size_t i = 0; i < n_customers; ++i) {
-            customers.push_back(r.Below(10) < 7 ? Variant(r, orgs[r.Below(orgs.size())].name) : fresh[i]);
+            if (r.Below(10) < 7) {
+                const Record& o = orgs[r.Below(orgs.size())];
+                customers.push_back(Variant(r, o.name));
+                source.push_back(o.id);
+            } else {
+                customers.push_back(fresh[i]);
+                source.push_back(0);
+            }
         }
     }
     std::vector<double> build_s, match_s, total_s, cpu_s;
     std::size_t name_autos = 0;
+    std::size_t variants = 0, variants_top1 = 0, variants_auto_wrong = 0;
     for (int k = 0; k < runs; ++k) {
         const double c0 = CpuSeconds();
         const double t0 = Now();
         NameIndex index(orgs);
         const double t1 = Now();
         std::size_t autos = 0;
-        for (const auto& c : customers) autos += index.Match(c).decision == Decision::kAuto;
+        variants = variants_top1 = variants_auto_wrong = 0;
+        for (std::size_t i = 0; i < customers.size(); ++i) {
+            const MatchResult m = index.Match(customers[i]);
+            autos += m.decision == Decision::kAuto;
+            if (source[i] == 0) continue;
+            ++variants;
+            const bool right = !m.candidates.empty() && m.candidates.front().id == source[i];
+            variants_top1 += right;
+            variants_auto_wrong += m.decision == Decision::kAuto && !right;
+            if (!right && k == 0 && std::getenv("MORTAR_BENCH_VERBOSE_SYNTHETIC")) {
+                std::printf(
+                    "    [%s] %s -> %s (%s) source %s\n",
+                    std::string(DecisionName(m.decision)).c_str(),
+                    customers[i].c_str(),
+                    m.candidates.empty() ? "-" : m.candidates.front().name.c_str(),
+                    m.reason.c_str(),
+                    orgs[source[i] - 1].name.c_str()
+                );
+            }
+        }
         const double t2 = Now();
         build_s.push_back(t1 - t0);
         match_s.push_back(t2 - t1);
@@ -540,6 +568,14 @@ int main(int argc, char** argv) {
         name_autos = autos;
     }
     const long rss_names = PeakRssKb();
+    // Variants are made by changing case, legal form, a place or swapping two letters; a variant may
+    // also equal another organization of the generated set, so "wrong" here is an upper bound.
+    std::printf(
+        "synthetic variants: %zu, top-1 = source %.4f, auto to another organization %zu\n",
+        variants,
+        variants ? double(variants_top1) / variants : 0.0,
+        variants_auto_wrong
+    );
     std::printf(
         "speed: %zu customers x %zu organizations: build %.3f s, match %.3f s, total %.3f s wall, %.3f s CPU "
         "(median of %d; %zu auto)\n",
@@ -675,7 +711,7 @@ int main(int argc, char** argv) {
         "\"overall_ratio_vs_floor\":%.3f},"
         "\"distractors\":{\"count\":%zu,\"engine\":%s,\"engine_check\":%s,\"floor\":%s,\"overall_drop\":%.4f},"
         "\"names\":{\"customers\":%zu,\"organizations\":%zu,\"build_s\":%.3f,\"match_s\":%.3f,\"total_s\":%.3f,"
-        "\"cpu_s\":%.3f,\"auto\":%zu},"
+        "\"cpu_s\":%.3f,\"auto\":%zu,\"variants\":%zu,\"variants_top1\":%.4f,\"variants_auto_other\":%zu},"
         "\"macs\":{\"assets\":%zu,\"configurations\":%zu,\"build_s\":%.3f,\"match_s\":%.3f,\"total_s\":%.3f,"
         "\"cpu_s\":%.3f,\"matched\":%zu,\"ambiguous\":%zu,\"by_name\":%zu},"
         "\"peak_rss_mib\":{\"names\":%.1f,\"end\":%.1f},\"runs\":%d,"
@@ -700,6 +736,9 @@ int main(int argc, char** argv) {
         Median(total_s),
         Median(cpu_s),
         name_autos,
+        variants,
+        variants ? double(variants_top1) / variants : 0.0,
+        variants_auto_wrong,
         n_assets,
         n_configs,
         Median(mac_build),

@@ -20,6 +20,10 @@ std::string HostKey(std::string_view host) {
     return FoldAlnum(host);
 }
 
+uint64_t Slot(uint64_t mac) {
+    return (mac * 0x9E3779B97F4A7C15ull) >> 20;
+}
+
 }  // namespace
 
 std::optional<uint64_t> ParseMac(std::string_view text) {
@@ -46,16 +50,16 @@ ConfigurationIndex::ConfigurationIndex(const std::vector<Configuration>& configu
     devices_.reserve(configurations.size());
     for (const auto& c : configurations) {
         const auto index = static_cast<uint32_t>(devices_.size());
-        Device d{c.id, c.organization_id, c.name, HostKey(c.hostname), HostKey(c.name), {}};
+        Device d{c.id, c.organization_id, c.name, c.hostname, {}};
         if (auto mac = c.mac.empty() ? std::nullopt : ParseMac(c.mac)) {
-            hits_.push_back(Hit{*mac, index, -1});
+            hits_.push_back(Hit{*mac, c.organization_id, index, -1});
         } else if (!c.mac.empty()) {
             ++invalid_;
         }
         for (std::size_t i = 0; i < c.interfaces.size(); ++i) {
             d.interface_names.push_back(c.interfaces[i].name);
             if (auto mac = ParseMac(c.interfaces[i].mac)) {
-                hits_.push_back(Hit{*mac, index, static_cast<int32_t>(i)});
+                hits_.push_back(Hit{*mac, c.organization_id, index, static_cast<int32_t>(i)});
             } else if (!c.interfaces[i].mac.empty()) {
                 ++invalid_;
             }
@@ -68,6 +72,26 @@ ConfigurationIndex::ConfigurationIndex(const std::vector<Configuration>& configu
         if (a.configuration != b.configuration) return a.configuration < b.configuration;
         return a.interface < b.interface;
     });
+    std::size_t capacity = 16;
+    while (capacity < hits_.size() * 2) capacity *= 2;
+    table_.assign(capacity, {0, UINT32_MAX});
+    mask_ = capacity - 1;
+    for (std::size_t i = 0; i < hits_.size(); ++i) {
+        if (i > 0 && hits_[i].mac == hits_[i - 1].mac) continue;
+        for (uint64_t slot = Slot(hits_[i].mac) & mask_;; slot = (slot + 1) & mask_) {
+            if (table_[slot].second == UINT32_MAX) {
+                table_[slot] = {hits_[i].mac, static_cast<uint32_t>(i)};
+                break;
+            }
+        }
+    }
+}
+
+std::size_t ConfigurationIndex::Find(uint64_t mac) const {
+    for (uint64_t slot = Slot(mac) & mask_;; slot = (slot + 1) & mask_) {
+        if (table_[slot].second == UINT32_MAX) return hits_.size();
+        if (table_[slot].first == mac) return table_[slot].second;
+    }
 }
 
 MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asset) const {
@@ -82,10 +106,9 @@ MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asse
         auto mac = ParseMac(text);
         if (!mac) continue;
         any_mac = true;
-        auto it =
-            std::lower_bound(hits_.begin(), hits_.end(), *mac, [](const Hit& h, uint64_t m) { return h.mac < m; });
-        for (; it != hits_.end() && it->mac == *mac; ++it) {
-            if (organization_id != 0 && devices_[it->configuration].organization_id != organization_id) continue;
+        for (auto it = hits_.begin() + static_cast<std::ptrdiff_t>(Find(*mac)); it != hits_.end() && it->mac == *mac;
+             ++it) {
+            if (organization_id != 0 && it->organization_id != organization_id) continue;
             const bool seen = std::any_of(found.begin(), found.end(), [&](const Found& f) {
                 return f.configuration == it->configuration;
             });
@@ -143,12 +166,12 @@ MatchResult ConfigurationIndex::ByName(int64_t organization_id, const Asset& ass
         double best = 0;
         std::string reason;
         for (const auto& k : keys) {
-            for (const std::string* mine : {&d.host, &d.folded_name}) {
-                if (mine->empty()) continue;
-                const double sim = k == *mine ? 1.0 : JaroWinkler(k, *mine);
+            for (const std::string& mine : {HostKey(d.hostname), HostKey(d.name)}) {
+                if (mine.empty()) continue;
+                const double sim = k == mine ? 1.0 : JaroWinkler(k, mine);
                 if (sim > best) {
                     best = sim;
-                    reason = sim == 1.0 ? "same name '" + k + "'" : "similar name: " + k + " ~ " + *mine;
+                    reason = sim == 1.0 ? "same name '" + k + "'" : "similar name: " + k + " ~ " + mine;
                 }
             }
         }

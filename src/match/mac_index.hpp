@@ -55,6 +55,7 @@ public:
 private:
     struct Hit {
         uint64_t mac;
+        int64_t organization_id;  // kept here so filtering needs no second lookup
         uint32_t configuration;
         int32_t interface;  // -1: the configuration's own MAC field
     };
@@ -62,14 +63,18 @@ private:
         int64_t id;
         int64_t organization_id;
         std::string name;
-        std::string host;  // folded hostname, domain cut
-        std::string folded_name;
+        std::string hostname;
         std::vector<std::string> interface_names;
     };
     MatchResult ByName(int64_t organization_id, const Asset& asset, std::string why) const;
+    // First position of `mac` in hits_, or hits_.size().
+    std::size_t Find(uint64_t mac) const;
 
     std::vector<Device> devices_;
     std::vector<Hit> hits_;  // sorted by mac
+    // Open addressing: distinct MAC -> first position in hits_ (UINT32_MAX: empty slot).
+    std::vector<std::pair<uint64_t, uint32_t>> table_;
+    uint64_t mask_ = 0;
     std::unordered_map<int64_t, std::vector<uint32_t>> by_organization_;
     std::size_t invalid_ = 0;
 };

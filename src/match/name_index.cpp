@@ -15,7 +15,9 @@ constexpr double kFormLikeWeight = 0.2;      // a legal-form word left inside a 
 constexpr double kNearSimilarity = 0.86;     // Jaro-Winkler for two words to count as the same, misspelt
 constexpr double kKnownWordDiscount = 0.85;  // for misspelt neighbours of a word found as it is
 constexpr std::size_t kCandidates = 10;
-constexpr double kConflictScore = 0.9;  // equal names with different places or kinds of legal form
+constexpr double kConflictScore = 0.9;
+constexpr double kSameWordsScore = 0.92;  // the same words in another order: below auto_score  // equal names with
+                                          // different places or kinds of legal form
 constexpr uint32_t kCommonWord =
     20;  // known words this frequent are not expanded to misspellings   // scored in full per lookup
 
@@ -275,7 +277,7 @@ NameIndex::Scored NameIndex::Score(const Query& q, uint32_t entry_index, bool wi
     bool all_safe = true;
     int typos = 0;
     std::string typo_text;
-    std::string rare_word;
+    uint32_t rare_vocab = kUnknown;  // the weightiest exactly shared word
     double rare_weight = -1;
     std::string missing;
     for (std::size_t i = 0; i < q.tokens.size(); ++i) {
@@ -299,7 +301,7 @@ NameIndex::Scored NameIndex::Score(const Query& q, uint32_t entry_index, bool wi
                 if (with_reason && typos <= 2) typo_text += (typo_text.empty() ? "" : ", ") + t.text + " ~ " + other;
             } else if (!t.form_like && wq > rare_weight) {
                 rare_weight = wq;
-                rare_word = t.text;
+                rare_vocab = t.vocab;
             }
         } else if (!t.form_like) {
             all_matched = false;
@@ -312,9 +314,8 @@ NameIndex::Scored NameIndex::Score(const Query& q, uint32_t entry_index, bool wi
         if (match_e[j] < 0 && !e.form_like[j]) all_matched = false;
     }
     out.all_matched = all_matched;
-    if (!rare_word.empty()) {
-        const uint32_t v = vocab_.at(rare_word);
-        out.shares_rare = df_[v] <= std::max<std::size_t>(3, entries_.size() / 100);
+    if (rare_vocab != kUnknown) {
+        out.shares_rare = df_[rare_vocab] <= std::max<std::size_t>(3, entries_.size() / 100);
     }
     const double tok = total > 0 ? matched / total : 0.0;
     const double chr = Dice(q.grams, e.grams);
@@ -339,8 +340,9 @@ NameIndex::Scored NameIndex::Score(const Query& q, uint32_t entry_index, bool wi
         out.score = 1.0;
         out.reason = after("same apart from spacing");
     } else if (!q.set_key.empty() && q.set_key == e.set_key) {
-        equal = true;
-        out.score = std::max(out.score, 0.98);
+        // Not certain: "Bright Pharmacy, Hamburg" has the words of "Bright Hamburg Pharmacy" but may
+        // well be "Bright Pharmacy". A strong suggestion.
+        out.score = std::min(out.score, kSameWordsScore);
         out.reason = after("same words in another order");
     } else if (all_matched && typos > 0 && all_safe) {
         out.certain = !qualifier_conflict && !family_conflict;
@@ -357,9 +359,9 @@ NameIndex::Scored NameIndex::Score(const Query& q, uint32_t entry_index, bool wi
     if (with_reason && out.reason.empty()) {
         std::string r;
         if (!typo_text.empty()) r = "typo: " + typo_text;
-        if (!rare_word.empty()) {
+        if (rare_vocab != kUnknown) {
             r += (r.empty() ? "" : "; ") + std::string(out.shares_rare ? "shares rare word '" : "shares word '") +
-                 rare_word + "'";
+                 words_[rare_vocab] + "'";
         }
         if (!missing.empty()) r += (r.empty() ? "" : "; ") + std::string("no match for '") + missing + "'";
         if (r.empty()) r = "similar spelling";

@@ -38,8 +38,14 @@ TEST(NameIndexTest, SpacingAndWordOrder) {
     EXPECT_EQ(r.candidates.front().id, 5);
     EXPECT_EQ(r.reason, "same apart from spacing");
     r = index.Match("Traders Northwind");
-    EXPECT_EQ(r.decision, Decision::kAuto);
+    EXPECT_EQ(r.decision, Decision::kSuggest);  // another order is never certain
+    EXPECT_EQ(r.candidates.front().id, 5);
     EXPECT_EQ(r.reason, "same words in another order");
+    // Another order of the words is not certain when a shorter name fits too.
+    NameIndex two({{1, "Bright Pharmacy"}, {2, "Bright Hamburg Pharmacy"}});
+    r = two.Match("Bright Pharmacy Hamburg");
+    EXPECT_EQ(r.decision, Decision::kSuggest);
+    EXPECT_EQ(r.candidates.front().id, 2);
 }
 
 TEST(NameIndexTest, LongWordTypoIsAutoShortOneOnlySuggested) {

@@ -412,6 +412,9 @@ const LegalForms& LegalForms::Default() {
         const int corp = static_cast<int>(forms->forms_.size());
         forms->forms_.push_back(LegalForm{"Corp.", "", FormFamily::kCompany});
         for (const char* a : {"Corp.", "Corporation"}) forms->Add(a, corp);
+        const int sl = static_cast<int>(forms->forms_.size());
+        forms->forms_.push_back(LegalForm{"S.L.", "LLC", FormFamily::kCompany});
+        for (const char* a : {"S.L.", "S.L.U.", "Sociedad Limitada"}) forms->Add(a, sl);
         return forms;
     }();
     return *kForms;
@@ -510,7 +513,7 @@ NormalizedName Normalize(std::string_view raw, const LegalForms& forms) {
         }
         if (form_later) break;
         const std::size_t form_len = forms.MatchEnding(words, i, nullptr);
-        if (form_len > 0 && form_len < i && !(form_len == 1 && NotAtStart().count(words[i - 1]) > 0)) {
+        if (form_len > 0 && form_len < i) {
             name_end = i;
             break;
         }

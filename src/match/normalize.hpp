@@ -30,7 +30,7 @@ struct LegalForm {
 class LegalForms {
 public:
     // The table embedded at build time from data/org_types.yml (OpenSanctions, MIT), plus the English
-    // abbreviations that list leaves out (Co., Company, Corp., Corporation, Cie).
+    // abbreviations that list leaves out (Co., Company, Corp., Corporation, Cie) and Spain's S.L.
     static const LegalForms& Default();
     // Parses the YAML subset org_types.yml uses (a `types` list of maps with `display`, `generic`,
     // `compare` and an `aliases` list; comments and quoted scalars).

@@ -53,6 +53,7 @@ TEST(NormalizeTest, GermanDutchFrenchSpanishItalianNordicForms) {
         {"Garcia Sociedad Anónima", "garcia", "'Sociedad Anónima'"},
         {"Rossi S.p.A.", "rossi", "'S.p.A.'"},
         {"Rossi S.r.l.", "rossi", "'S.r.l.'"},
+        {"Garcia S.L.", "garcia", "'S.L.'"},
         {"Volvo AB", "volvo", "'AB'"},
         {"AB Volvo", "volvo", "'AB'"},
         {"Nokia Oyj", "nokia", "'Oyj'"},
