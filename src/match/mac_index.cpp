@@ -48,18 +48,19 @@ std::string DisplayMac(uint64_t mac) {
 
 ConfigurationIndex::ConfigurationIndex(const std::vector<Configuration>& configurations) {
     devices_.reserve(configurations.size());
+    std::vector<Hit> hits;
     for (const auto& c : configurations) {
         const auto index = static_cast<uint32_t>(devices_.size());
         Device d{c.id, c.organization_id, c.name, c.hostname, {}};
         if (auto mac = c.mac.empty() ? std::nullopt : ParseMac(c.mac)) {
-            hits_.push_back(Hit{*mac, c.organization_id, index, -1});
+            hits.push_back(Hit{*mac, c.organization_id, index, -1});
         } else if (!c.mac.empty()) {
             ++invalid_;
         }
         for (std::size_t i = 0; i < c.interfaces.size(); ++i) {
             d.interface_names.push_back(c.interfaces[i].name);
             if (auto mac = ParseMac(c.interfaces[i].mac)) {
-                hits_.push_back(Hit{*mac, c.organization_id, index, static_cast<int32_t>(i)});
+                hits.push_back(Hit{*mac, c.organization_id, index, static_cast<int32_t>(i)});
             } else if (!c.interfaces[i].mac.empty()) {
                 ++invalid_;
             }
@@ -67,31 +68,18 @@ ConfigurationIndex::ConfigurationIndex(const std::vector<Configuration>& configu
         by_organization_[c.organization_id].push_back(index);
         devices_.push_back(std::move(d));
     }
-    std::sort(hits_.begin(), hits_.end(), [](const Hit& a, const Hit& b) {
-        if (a.mac != b.mac) return a.mac < b.mac;
-        if (a.configuration != b.configuration) return a.configuration < b.configuration;
-        return a.interface < b.interface;
-    });
+    // Open addressing with linear probing; hits of one MAC sit on one probe run, in configuration
+    // order. A lookup reads one run: usually one cache line.
     std::size_t capacity = 16;
-    while (capacity < hits_.size() * 2) capacity *= 2;
-    table_.assign(capacity, {0, UINT32_MAX});
+    while (capacity < hits.size() * 2) capacity *= 2;
+    table_.assign(capacity, Hit{0, 0, kEmpty, 0});
     mask_ = capacity - 1;
-    for (std::size_t i = 0; i < hits_.size(); ++i) {
-        if (i > 0 && hits_[i].mac == hits_[i - 1].mac) continue;
-        for (uint64_t slot = Slot(hits_[i].mac) & mask_;; slot = (slot + 1) & mask_) {
-            if (table_[slot].second == UINT32_MAX) {
-                table_[slot] = {hits_[i].mac, static_cast<uint32_t>(i)};
-                break;
-            }
-        }
+    for (const Hit& h : hits) {
+        uint64_t slot = Slot(h.mac) & mask_;
+        while (table_[slot].configuration != kEmpty) slot = (slot + 1) & mask_;
+        table_[slot] = h;
     }
-}
-
-std::size_t ConfigurationIndex::Find(uint64_t mac) const {
-    for (uint64_t slot = Slot(mac) & mask_;; slot = (slot + 1) & mask_) {
-        if (table_[slot].second == UINT32_MAX) return hits_.size();
-        if (table_[slot].first == mac) return table_[slot].second;
-    }
+    count_ = hits.size();
 }
 
 MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asset) const {
@@ -106,13 +94,13 @@ MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asse
         auto mac = ParseMac(text);
         if (!mac) continue;
         any_mac = true;
-        for (auto it = hits_.begin() + static_cast<std::ptrdiff_t>(Find(*mac)); it != hits_.end() && it->mac == *mac;
-             ++it) {
-            if (organization_id != 0 && it->organization_id != organization_id) continue;
+        for (uint64_t slot = Slot(*mac) & mask_; table_[slot].configuration != kEmpty; slot = (slot + 1) & mask_) {
+            const Hit& h = table_[slot];
+            if (h.mac != *mac || (organization_id != 0 && h.organization_id != organization_id)) continue;
             const bool seen = std::any_of(found.begin(), found.end(), [&](const Found& f) {
-                return f.configuration == it->configuration;
+                return f.configuration == h.configuration;
             });
-            if (!seen) found.push_back(Found{it->configuration, *mac, it->interface});
+            if (!seen) found.push_back(Found{h.configuration, *mac, h.interface});
         }
     }
     auto describe = [&](const Found& f) {

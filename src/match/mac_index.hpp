@@ -49,7 +49,7 @@ public:
 
     // Matches within `organization_id` (0: any organization; then only MACs are used).
     MatchResult Match(int64_t organization_id, const Asset& asset) const;
-    std::size_t mac_count() const { return hits_.size(); }
+    std::size_t mac_count() const { return count_; }
     std::size_t invalid_macs() const { return invalid_; }
 
 private:
@@ -67,13 +67,11 @@ private:
         std::vector<std::string> interface_names;
     };
     MatchResult ByName(int64_t organization_id, const Asset& asset, std::string why) const;
-    // First position of `mac` in hits_, or hits_.size().
-    std::size_t Find(uint64_t mac) const;
+    static constexpr uint32_t kEmpty = UINT32_MAX;  // configuration of an empty slot
 
     std::vector<Device> devices_;
-    std::vector<Hit> hits_;  // sorted by mac
-    // Open addressing: distinct MAC -> first position in hits_ (UINT32_MAX: empty slot).
-    std::vector<std::pair<uint64_t, uint32_t>> table_;
+    std::vector<Hit> table_;  // open addressing by MAC
+    std::size_t count_ = 0;
     uint64_t mask_ = 0;
     std::unordered_map<int64_t, std::vector<uint32_t>> by_organization_;
     std::size_t invalid_ = 0;
