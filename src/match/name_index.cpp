@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 
 #include "match/text.hpp"
 
@@ -205,6 +206,8 @@ double NameIndex::UnknownWeight() const {
 void NameIndex::Expand(const std::string& token, Query& q) const {
     Query::Token& t = q.tokens.back();
     if (token.size() < 4 || words_.empty()) return;
+    // Numbers are not misspelt: "Store 12" is not "Store 13".
+    if (std::any_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) return;
     // A word many organizations spell this way is a real word, not a misspelling.
     if (t.vocab != kUnknown && df_[t.vocab] >= kCommonWord) return;
     Scratch& s = ThreadScratch();
@@ -404,7 +407,9 @@ MatchResult NameIndex::Match(std::string_view name) const {
     for (const std::string* key : {&q.norm.key, &q.norm.compact, &q.set_key}) {
         if (key->empty()) continue;
         if (auto it = by_key_.find(*key); it != by_key_.end()) {
-            for (uint32_t entry : it->second) add(entry, 1000.0);
+            // A name shared by very many organizations is ambiguous anyway; a few suffice to say so.
+            const std::size_t n = std::min<std::size_t>(it->second.size(), 4 * kCandidates);
+            for (std::size_t k = 0; k < n; ++k) add(it->second[k], 1000.0);
         }
     }
     const std::size_t cap = std::max<std::size_t>(200, entries_.size() / 50);
@@ -415,14 +420,44 @@ MatchResult NameIndex::Match(std::string_view name) const {
             if (df_[w] <= cap) ++rare_words;
         }
     }
-    for (const auto& t : q.tokens) {
-        auto visit = [&](uint32_t w, double sim) {
-            if (df_[w] > cap && rare_words > 0) return;
-            const double weight = Weight(w) * sim * (t.form_like ? kFormLikeWeight : 1.0);
-            for (uint32_t k = post_off_[w]; k < post_off_[w + 1]; ++k) add(post_[k], weight);
-        };
-        if (t.vocab != kUnknown) visit(t.vocab, 1.0);
-        for (const auto& [w, sim] : t.near) visit(w, sim);
+    if (rare_words > 0) {
+        for (const auto& t : q.tokens) {
+            auto visit = [&](uint32_t w, double sim) {
+                if (df_[w] > cap) return;
+                const double weight = Weight(w) * sim * (t.form_like ? kFormLikeWeight : 1.0);
+                for (uint32_t k = post_off_[w]; k < post_off_[w + 1]; ++k) add(post_[k], weight);
+            };
+            if (t.vocab != kUnknown) visit(t.vocab, 1.0);
+            for (const auto& [w, sim] : t.near) visit(w, sim);
+        }
+    } else {
+        // Every word is common ("Dental Care" among thousands of dental practices): the candidates
+        // are the organizations holding all of them (or as many as still leave some), rarest first,
+        // by intersecting the sorted postings — bounded work instead of every posting.
+        std::vector<uint32_t> words;
+        for (const auto& t : q.tokens) {
+            if (t.vocab != kUnknown && !t.form_like) words.push_back(t.vocab);
+        }
+        std::sort(words.begin(), words.end(), [&](uint32_t a, uint32_t b) { return df_[a] < df_[b]; });
+        words.erase(std::unique(words.begin(), words.end()), words.end());
+        if (!words.empty()) {
+            std::vector<uint32_t> common(post_.begin() + post_off_[words[0]], post_.begin() + post_off_[words[0] + 1]);
+            std::vector<uint32_t> next;
+            for (std::size_t k = 1; k < words.size(); ++k) {
+                next.clear();
+                std::set_intersection(
+                    common.begin(),
+                    common.end(),
+                    post_.begin() + post_off_[words[k]],
+                    post_.begin() + post_off_[words[k] + 1],
+                    std::back_inserter(next)
+                );
+                if (next.empty()) break;
+                common.swap(next);
+            }
+            if (common.size() > cap) common.resize(cap);
+            for (uint32_t entry : common) add(entry, 1.0);
+        }
     }
     std::vector<uint32_t> top(s.touched.begin(), s.touched.end());
     const std::size_t keep = std::min(kCandidates, top.size());

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "match/name_index.hpp"
 
+#include <thread>
+
 #include <gtest/gtest.h>
 
 namespace mortar::match {
@@ -143,6 +145,39 @@ TEST(NameIndexTest, CandidatesAreOrderedAndCapped) {
     EXPECT_GE(r.candidates[0].score, r.candidates[1].score);
     EXPECT_GE(r.candidates[1].score, r.candidates[2].score);
     EXPECT_NE(r.decision, Decision::kAuto);
+}
+
+}  // namespace
+}  // namespace mortar::match
+
+namespace mortar::match {
+namespace {
+
+TEST(NameIndexTest, ConcurrentLookupsAgreeWithSequentialOnes) {
+    std::vector<Record> orgs = Organizations();
+    for (int i = 0; i < 500; ++i) orgs.push_back({100 + i, "Branch " + std::to_string(i) + " Logistics Ltd"});
+    const NameIndex index(orgs);
+    std::vector<std::string> names;
+    for (int i = 0; i < 400; ++i)
+        names.push_back(i % 2 ? "BRANCH " + std::to_string(i) + " LOGISTICS" : "Contoso Dentl");
+    std::vector<MatchResult> sequential;
+    for (const auto& n : names) sequential.push_back(index.Match(n));
+    std::vector<MatchResult> parallel(names.size());
+    auto work = [&](std::size_t from) {
+        for (std::size_t i = from; i < names.size(); i += 2) parallel[i] = index.Match(names[i]);
+    };
+    std::thread a(work, 0);
+    std::thread b(work, 1);
+    a.join();
+    b.join();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        EXPECT_EQ(parallel[i].decision, sequential[i].decision) << names[i];
+        EXPECT_EQ(parallel[i].reason, sequential[i].reason) << names[i];
+        ASSERT_EQ(parallel[i].candidates.size(), sequential[i].candidates.size()) << names[i];
+        if (!parallel[i].candidates.empty()) {
+            EXPECT_EQ(parallel[i].candidates.front().id, sequential[i].candidates.front().id) << names[i];
+        }
+    }
 }
 
 }  // namespace
