@@ -173,6 +173,11 @@ NameIndex::NameIndex(const std::vector<Record>& records, MatchOptions options) :
         post_.push_back(entry);
     }
     for (std::size_t w = 0; w < words_.size(); ++w) post_off_[w + 1] = post_off_[w] + df_[w];
+    // IDF: a word in every organization weighs log 2, a word in one log(1 + N).
+    weight_.resize(words_.size());
+    for (std::size_t w = 0; w < words_.size(); ++w) {
+        weight_[w] = std::log(1.0 + static_cast<double>(entries_.size()) / static_cast<double>(df_[w]));
+    }
 
     // Trigrams of the vocabulary, for misspelt words.
     std::vector<std::pair<uint32_t, uint32_t>> tri;  // (trigram, word)
@@ -196,7 +201,7 @@ NameIndex::NameIndex(const std::vector<Record>& records, MatchOptions options) :
 NameIndex::~NameIndex() = default;
 
 double NameIndex::Weight(uint32_t vocab) const {
-    return std::log(1.0 + static_cast<double>(entries_.size()) / static_cast<double>(df_[vocab]));
+    return weight_[vocab];
 }
 
 double NameIndex::UnknownWeight() const {

@@ -85,6 +85,7 @@ private:
     std::unordered_map<std::string, uint32_t> vocab_;
     std::vector<std::string> words_;  // vocabulary id -> word
     std::vector<uint32_t> df_;        // entries holding the word
+    std::vector<double> weight_;      // IDF of each word
     std::vector<uint32_t> post_off_;  // CSR: word -> entries
     std::vector<uint32_t> post_;
     std::unordered_map<uint32_t, uint32_t> trigram_slot_;  // trigram -> row in tri_off_
