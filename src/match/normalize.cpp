@@ -15,6 +15,8 @@ extern const std::string_view kOrgTypesYaml;
 
 namespace {
 
+constexpr std::size_t kMaxNameBytes = 1024;
+
 // One word of the raw name, with where it came from.
 struct RawToken {
     std::string text;
@@ -470,6 +472,12 @@ std::string NormalizedName::DescribeRemoved() const {
 
 NormalizedName Normalize(std::string_view raw, const LegalForms& forms) {
     NormalizedName out;
+    // Names are short; a huge input is cut (at a character boundary) so similarity work stays bounded.
+    if (raw.size() > kMaxNameBytes) {
+        std::size_t cut = kMaxNameBytes;
+        while (cut > 0 && (static_cast<unsigned char>(raw[cut]) & 0xC0) == 0x80) --cut;
+        raw = raw.substr(0, cut);
+    }
     bool marker = false;
     std::vector<RawToken> tokens = Tokenize(raw, &forms, &marker);
     if (marker) out.removed.push_back(Removal{Removal::Kind::kMarker, "*", -1});

@@ -82,7 +82,8 @@ struct NormalizedName {
 // dotted initials joined ("A.B.C.", "A B C" -> abc), ordinals and number words as digits ("1st",
 // "first" -> 1), connectors (& and und en et) and a leading "the" dropped, a leading "* " marker,
 // parenthetical and trailing place qualifiers ("…, AMSTERDAM", "… N.V. TE EINDHOVEN") set aside,
-// and legal forms removed from the end and the start — never all of the name.
+// and legal forms removed from the end and the start — never all of the name. Only the first 1,024
+// bytes of a name are read.
 NormalizedName Normalize(std::string_view raw, const LegalForms& forms = LegalForms::Default());
 
 // The tokenizer alone (folding, initials, connectors, numbers), as used for legal-form aliases.

@@ -124,6 +124,18 @@ TEST(NormalizeTest, FormsOnlyAtTheEdges) {
     EXPECT_EQ(Normalize("In Touch Dental").key, "in touch dental");
 }
 
+TEST(NormalizeTest, HugeInputIsCutNotSlow) {
+    std::string huge(200000, 'a');
+    huge += " Ltd";
+    const NormalizedName n = Normalize("Contoso " + huge);
+    ASSERT_EQ(n.tokens.size(), 2u);
+    EXPECT_EQ(n.tokens[0], "contoso");
+    EXPECT_LT(n.tokens[1].size(), 1024u);
+    // The cut never splits a UTF-8 sequence.
+    const NormalizedName accents = Normalize(std::string(1023, 'x') + "é");
+    EXPECT_EQ(accents.key, std::string(1023, 'x'));
+}
+
 TEST(NormalizeTest, FamiliesOfRemovedForms) {
     EXPECT_EQ(Normalize("Contoso Ltd").family, FormFamily::kCompany);
     EXPECT_FALSE(Normalize("Contoso").family.has_value());
