@@ -12,9 +12,11 @@ namespace mortar::match {
 namespace {
 
 constexpr uint32_t kUnknown = UINT32_MAX;
-constexpr double kFormLikeWeight = 0.2;      // a legal-form word left inside a name counts little
-constexpr double kNearSimilarity = 0.86;     // Jaro-Winkler for two words to count as the same, misspelt
-constexpr double kKnownWordDiscount = 0.85;  // for misspelt neighbours of a word found as it is
+constexpr double kFormLikeWeight = 0.2;   // a legal-form word left inside a name counts little
+constexpr double kNearSimilarity = 0.86;  // Jaro-Winkler for two words to count as the same, misspelt
+constexpr double kKnownWordDiscount = 0.7;
+constexpr double kCoverageShare = 0.3;  // of the word score: the part of the customer's name found  // for misspelt
+                                        // neighbours of a word found as it is
 constexpr std::size_t kCandidates = 10;
 constexpr double kConflictScore = 0.9;
 constexpr double kSameWordsScore = 0.92;  // the same words in another order: below auto_score  // equal names with
@@ -281,6 +283,8 @@ NameIndex::Scored NameIndex::Score(const Query& q, uint32_t entry_index, bool wi
     }
     double total = 0;
     double matched = 0;
+    double query_total = 0;
+    double query_matched = 0;
     bool all_matched = true;
     bool all_safe = true;
     int typos = 0;
@@ -298,10 +302,12 @@ NameIndex::Scored NameIndex::Score(const Query& q, uint32_t entry_index, bool wi
         }
         if (t.form_like) wq *= kFormLikeWeight;
         total += wq;
+        query_total += wq;
         if (match_q[i] >= 0) {
             const auto j = static_cast<std::size_t>(match_q[i]);
             double wo = Weight(e.tokens[j]) * (e.form_like[j] ? kFormLikeWeight : 1.0);
             matched += sim_q[i] * (wq + wo);
+            query_matched += sim_q[i] * wq;
             if (sim_q[i] < 1.0) {
                 ++typos;
                 const std::string& other = words_[e.tokens[j]];
@@ -325,7 +331,11 @@ NameIndex::Scored NameIndex::Score(const Query& q, uint32_t entry_index, bool wi
     if (rare_vocab != kUnknown) {
         out.shares_rare = df_[rare_vocab] <= std::max<std::size_t>(3, entries_.size() / 100);
     }
-    const double tok = total > 0 ? matched / total : 0.0;
+    // Weighted Dice of the two word sets, blended with how much of the customer's name is found
+    // (an organization holding every word of it is the more plausible one).
+    const double dice = total > 0 ? matched / total : 0.0;
+    const double coverage = query_total > 0 ? query_matched / query_total : 0.0;
+    const double tok = (1.0 - kCoverageShare) * dice + kCoverageShare * coverage;
     const double chr = Dice(q.grams, e.grams);
     out.score = 0.7 * tok + 0.3 * chr;
     const bool both_qualified = !q.norm.qualifier.empty() && !e.qualifier.empty();
