@@ -64,6 +64,17 @@ TEST(NormalizeTest, GermanDutchFrenchSpanishItalianNordicForms) {
     });
 }
 
+TEST(NormalizeTest, AccentsAndCase) {
+    Check({
+        {"Société Générale S.A.", "societe generale", "'S.A.'"},
+        {"SOCIÉTÉ GÉNÉRALE", "societe generale", ""},
+        {"Bjørn Ærø Œuvre ApS", "bjorn aero oeuvre", "'ApS'"},
+        {"Großhandel Weiß GmbH", "grosshandel weiss", "'GmbH'"},
+        {"Łukasz Wójcik Sp. z o.o.", "lukasz wojcik", "'Sp. z o.o.'"},
+        {"bioMérieux", "biomerieux", ""},
+    });
+}
+
 TEST(NormalizeTest, NeverEmptiesTheName) {
     Check({
         {"GmbH", "gmbh", ""},
