@@ -46,33 +46,49 @@ std::string DisplayMac(uint64_t mac) {
     return out;
 }
 
+ConfigurationIndex::Span ConfigurationIndex::Store(std::string_view s) {
+    Span span{text_.size(), s.size()};
+    text_ += s;
+    return span;
+}
+
 ConfigurationIndex::ConfigurationIndex(const std::vector<Configuration>& configurations) {
     devices_.reserve(configurations.size());
+    by_organization_.reserve(configurations.size());
+    std::size_t bytes = 0;
+    for (const auto& c : configurations) {
+        bytes += c.name.size() + c.hostname.size();
+        for (const auto& i : c.interfaces) bytes += i.name.size();
+    }
+    text_.reserve(bytes);
     std::vector<Hit> hits;
+    hits.reserve(configurations.size() * 2);
     for (const auto& c : configurations) {
         const auto index = static_cast<uint32_t>(devices_.size());
-        Device d{c.id, c.organization_id, c.name, c.hostname, {}};
+        Device d{
+            c.id, c.organization_id, Store(c.name), Store(c.hostname), static_cast<uint32_t>(interface_names_.size())};
         if (auto mac = c.mac.empty() ? std::nullopt : ParseMac(c.mac)) {
-            hits.push_back(Hit{*mac, c.organization_id, index, -1});
+            hits.push_back(Hit{*mac, index, -1});
         } else if (!c.mac.empty()) {
             ++invalid_;
         }
         for (std::size_t i = 0; i < c.interfaces.size(); ++i) {
-            d.interface_names.push_back(c.interfaces[i].name);
+            interface_names_.push_back(Store(c.interfaces[i].name));
             if (auto mac = ParseMac(c.interfaces[i].mac)) {
-                hits.push_back(Hit{*mac, c.organization_id, index, static_cast<int32_t>(i)});
+                hits.push_back(Hit{*mac, index, static_cast<int32_t>(i)});
             } else if (!c.interfaces[i].mac.empty()) {
                 ++invalid_;
             }
         }
-        by_organization_[c.organization_id].push_back(index);
-        devices_.push_back(std::move(d));
+        by_organization_.emplace_back(c.organization_id, index);
+        devices_.push_back(d);
     }
+    std::sort(by_organization_.begin(), by_organization_.end());
     // Open addressing with linear probing; hits of one MAC sit on one probe run, in configuration
     // order. A lookup reads one run: usually one cache line.
     std::size_t capacity = 16;
     while (capacity < hits.size() * 2) capacity *= 2;
-    table_.assign(capacity, Hit{0, 0, kEmpty, 0});
+    table_.assign(capacity, Hit{0, kEmpty, 0});
     mask_ = capacity - 1;
     for (const Hit& h : hits) {
         uint64_t slot = Slot(h.mac) & mask_;
@@ -96,7 +112,8 @@ MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asse
         any_mac = true;
         for (uint64_t slot = Slot(*mac) & mask_; table_[slot].configuration != kEmpty; slot = (slot + 1) & mask_) {
             const Hit& h = table_[slot];
-            if (h.mac != *mac || (organization_id != 0 && h.organization_id != organization_id)) continue;
+            if (h.mac != *mac || (organization_id != 0 && devices_[h.configuration].organization_id != organization_id))
+                continue;
             const bool seen = std::any_of(found.begin(), found.end(), [&](const Found& f) {
                 return f.configuration == h.configuration;
             });
@@ -106,8 +123,9 @@ MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asse
     auto describe = [&](const Found& f) {
         std::string r = "MAC " + DisplayMac(f.mac);
         if (f.interface >= 0) {
-            const std::string& name = devices_[f.configuration].interface_names[f.interface];
-            r += name.empty() ? " on an interface" : " on interface " + name;
+            const std::string_view name =
+                Text(interface_names_[devices_[f.configuration].first_interface + static_cast<uint32_t>(f.interface)]);
+            r += name.empty() ? std::string(" on an interface") : " on interface " + std::string(name);
         } else {
             r += " of the configuration";
         }
@@ -117,7 +135,7 @@ MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asse
         MatchResult result;
         for (const auto& f : found) {
             const Device& d = devices_[f.configuration];
-            result.candidates.push_back(Candidate{d.id, d.name, 1.0, describe(f)});
+            result.candidates.push_back(Candidate{d.id, std::string(Text(d.name)), 1.0, describe(f)});
         }
         result.score = 1.0;
         if (found.size() == 1) {
@@ -134,8 +152,13 @@ MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asse
 
 MatchResult ConfigurationIndex::ByName(int64_t organization_id, const Asset& asset, std::string why) const {
     MatchResult result;
-    auto org = by_organization_.find(organization_id);
-    if (organization_id == 0 || org == by_organization_.end()) {
+    const auto range = std::equal_range(
+        by_organization_.begin(),
+        by_organization_.end(),
+        std::pair<int64_t, uint32_t>{organization_id, 0},
+        [](const auto& a, const auto& b) { return a.first < b.first; }
+    );
+    if (organization_id == 0 || range.first == range.second) {
         result.reason = why + "; no configurations to compare names with";
         return result;
     }
@@ -149,12 +172,13 @@ MatchResult ConfigurationIndex::ByName(int64_t organization_id, const Asset& ass
         return result;
     }
     std::vector<Candidate> candidates;
-    for (uint32_t index : org->second) {
+    for (auto it = range.first; it != range.second; ++it) {
+        const uint32_t index = it->second;
         const Device& d = devices_[index];
         double best = 0;
         std::string reason;
         for (const auto& k : keys) {
-            for (const std::string& mine : {HostKey(d.hostname), HostKey(d.name)}) {
+            for (const std::string& mine : {HostKey(Text(d.hostname)), HostKey(Text(d.name))}) {
                 if (mine.empty()) continue;
                 const double sim = k == mine ? 1.0 : JaroWinkler(k, mine);
                 if (sim > best) {
@@ -163,7 +187,7 @@ MatchResult ConfigurationIndex::ByName(int64_t organization_id, const Asset& ass
                 }
             }
         }
-        if (best >= 0.85) candidates.push_back(Candidate{d.id, d.name, best, why + "; " + reason});
+        if (best >= 0.85) candidates.push_back(Candidate{d.id, std::string(Text(d.name)), best, why + "; " + reason});
     }
     std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
         if (a.score != b.score) return a.score > b.score;

@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "match/name_index.hpp"
@@ -53,19 +52,26 @@ public:
     std::size_t invalid_macs() const { return invalid_; }
 
 private:
-    struct Hit {
+    struct Hit {  // 16 bytes: the table is read at random, so its size is its speed
         uint64_t mac;
-        int64_t organization_id;  // kept here so filtering needs no second lookup
         uint32_t configuration;
         int32_t interface;  // -1: the configuration's own MAC field
+    };
+    // Names live in one arena: building an index of half a million devices allocates a few buffers,
+    // not millions of strings.
+    struct Span {
+        std::size_t offset;
+        std::size_t size;
     };
     struct Device {
         int64_t id;
         int64_t organization_id;
-        std::string name;
-        std::string hostname;
-        std::vector<std::string> interface_names;
+        Span name;
+        Span hostname;
+        uint32_t first_interface;  // into interface_names_
     };
+    std::string_view Text(Span s) const { return std::string_view(text_).substr(s.offset, s.size); }
+    Span Store(std::string_view s);
     MatchResult ByName(int64_t organization_id, const Asset& asset, std::string why) const;
     static constexpr uint32_t kEmpty = UINT32_MAX;  // configuration of an empty slot
 
@@ -73,7 +79,9 @@ private:
     std::vector<Hit> table_;  // open addressing by MAC
     std::size_t count_ = 0;
     uint64_t mask_ = 0;
-    std::unordered_map<int64_t, std::vector<uint32_t>> by_organization_;
+    std::string text_;
+    std::vector<Span> interface_names_;
+    std::vector<std::pair<int64_t, uint32_t>> by_organization_;  // (organization, device), sorted
     std::size_t invalid_ = 0;
 };
 

@@ -200,8 +200,19 @@ CharClass FoldCodePoint(char32_t cp, std::string& out) {
 
 std::string FoldAlnum(std::string_view text) {
     std::string out;
+    out.reserve(text.size());
     std::string scratch;
     for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if (static_cast<unsigned char>(c) < 0x80) {  // ASCII without the general path
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                out += c;
+            } else if (c >= 'A' && c <= 'Z') {
+                out += static_cast<char>(c - 'A' + 'a');
+            }
+            ++i;
+            continue;
+        }
         scratch.clear();
         if (FoldCodePoint(DecodeUtf8(text, i), scratch) == CharClass::kWord) out += scratch;
     }
