@@ -34,15 +34,19 @@ std::optional<uint64_t> ParseMac(std::string_view text) {
     return v;
 }
 
-std::string DisplayMac(uint64_t mac) {
+void AppendMac(uint64_t mac, std::string& out) {
     static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
     for (int byte = 5; byte >= 0; --byte) {
         const auto b = static_cast<unsigned>((mac >> (byte * 8)) & 0xFF);
-        if (!out.empty()) out += ':';
         out += kHex[b >> 4];
         out += kHex[b & 0xF];
+        if (byte > 0) out += ':';
     }
+}
+
+std::string DisplayMac(uint64_t mac) {
+    std::string out;
+    AppendMac(mac, out);
     return out;
 }
 
@@ -105,6 +109,7 @@ MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asse
         int32_t interface;
     };
     std::vector<Found> found;
+    found.reserve(asset.macs.size());
     bool any_mac = false;
     for (const auto& text : asset.macs) {
         auto mac = ParseMac(text);
@@ -121,11 +126,19 @@ MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asse
         }
     }
     auto describe = [&](const Found& f) {
-        std::string r = "MAC " + DisplayMac(f.mac);
+        std::string r;
+        r.reserve(48);
+        r += "MAC ";
+        AppendMac(f.mac, r);
         if (f.interface >= 0) {
             const std::string_view name =
                 Text(interface_names_[devices_[f.configuration].first_interface + static_cast<uint32_t>(f.interface)]);
-            r += name.empty() ? std::string(" on an interface") : " on interface " + std::string(name);
+            if (name.empty()) {
+                r += " on an interface";
+            } else {
+                r += " on interface ";
+                r += name;
+            }
         } else {
             r += " of the configuration";
         }
@@ -133,6 +146,7 @@ MatchResult ConfigurationIndex::Match(int64_t organization_id, const Asset& asse
     };
     if (!found.empty()) {
         MatchResult result;
+        result.candidates.reserve(found.size());
         for (const auto& f : found) {
             const Device& d = devices_[f.configuration];
             result.candidates.push_back(Candidate{d.id, std::string(Text(d.name)), 1.0, describe(f)});

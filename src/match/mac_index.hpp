@@ -32,8 +32,9 @@ struct Asset {
     std::vector<std::string> macs;
 };
 
-// "3C:52:82:10:AA:01" from 12 hex digits.
+// "3C:52:82:10:AA:01" from the 48-bit value.
 std::string DisplayMac(uint64_t mac);
+void AppendMac(uint64_t mac, std::string& out);
 // The 48-bit value of a MAC in any accepted spelling; nullopt when it is not one.
 std::optional<uint64_t> ParseMac(std::string_view text);
 
