@@ -545,7 +545,6 @@ int main(int argc, char** argv) {
         std::printf(
             "  macro overall correct (mean over the clusters with external names): engine %.3f, floor %.3f; with "
             "distractors: engine %.3f, floor %.3f\n",
-
             plain.macro,
             plain.base_macro,
             noisy.macro,
