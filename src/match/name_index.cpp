@@ -38,7 +38,11 @@ Scratch& ThreadScratch() {
 
 void PaddedTrigrams(std::string_view word, std::vector<uint32_t>& out) {
     out.clear();
-    std::string padded = " " + std::string(word) + " ";
+    thread_local std::string padded;
+    padded.clear();
+    padded += ' ';
+    padded += word;
+    padded += ' ';
     for (std::size_t i = 0; i + 3 <= padded.size(); ++i) {
         out.push_back(
             (static_cast<uint32_t>(static_cast<unsigned char>(padded[i])) << 16) |
@@ -116,6 +120,7 @@ struct NameIndex::Query {
         std::vector<std::pair<uint32_t, double>> near;  // misspelt neighbours in the vocabulary
     };
     NormalizedName norm;
+    std::string removed;  // norm.DescribeRemoved()
     std::vector<uint32_t> grams;
     std::string set_key;
     std::vector<Token> tokens;
@@ -219,7 +224,7 @@ void NameIndex::Expand(const std::string& token, Query& q) const {
     if (t.vocab != kUnknown && df_[t.vocab] >= kCommonWord) return;
     Scratch& s = ThreadScratch();
     if (s.count.size() < words_.size()) s.count.resize(words_.size(), 0);
-    std::vector<uint32_t> grams;
+    thread_local std::vector<uint32_t> grams;
     PaddedTrigrams(token, grams);
     const std::size_t common_trigram = std::max<std::size_t>(64, words_.size() / 16);
     for (uint32_t g : grams) {
@@ -343,7 +348,7 @@ NameIndex::Scored NameIndex::Score(const Query& q, uint32_t entry_index, bool wi
     if (qualifier_conflict) out.score *= 0.95;
     const bool family_conflict = q.norm.family && e.has_family && *q.norm.family != e.family;
 
-    const std::string removed = with_reason ? q.norm.DescribeRemoved() : std::string();
+    const std::string& removed = q.removed;
     auto after = [&](const std::string& base) {
         if (removed.empty()) return base;
         return base + " after removing " + removed;
@@ -401,6 +406,7 @@ MatchResult NameIndex::Match(std::string_view name) const {
         return result;
     }
     q.set_key = SetKey(q.norm.tokens, q.norm.form_like);
+    q.removed = q.norm.DescribeRemoved();
     PaddedTrigrams(q.norm.compact, q.grams);
     for (std::size_t i = 0; i < q.norm.tokens.size(); ++i) {
         Query::Token t;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <vector>
 
 namespace mortar::match {
@@ -284,7 +285,16 @@ int EditDistance(std::string_view a, std::string_view b, int limit) {
     const int la = static_cast<int>(a.size());
     const int lb = static_cast<int>(b.size());
     if (std::abs(la - lb) > limit) return limit + 1;
-    std::vector<int> prev2(lb + 1), prev(lb + 1), cur(lb + 1);
+    // Three rows; on the stack for the short words names are made of.
+    constexpr int kStack = 64;
+    std::array<int, 3 * (kStack + 1)> stack_rows{};
+    std::vector<int> heap_rows;
+    int* rows = stack_rows.data();
+    if (lb > kStack) {
+        heap_rows.assign(3 * static_cast<std::size_t>(lb + 1), 0);
+        rows = heap_rows.data();
+    }
+    std::span<int> prev2(rows, lb + 1), prev(rows + lb + 1, lb + 1), cur(rows + 2 * (lb + 1), lb + 1);
     for (int j = 0; j <= lb; ++j) prev[j] = j;
     for (int i = 1; i <= la; ++i) {
         cur[0] = i;
