@@ -25,6 +25,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "jsonapi/document.hpp"
+#include "match/pairs.hpp"
 #include "vault/master_key.hpp"
 #include "vault/vault.hpp"
 
@@ -359,8 +360,18 @@ int Main(int argc, char** argv) {
     store.AddTo(list_keys);
     list_keys->add_option("--account", account, "Only this account's keys")->envname("MORTAR_ACCOUNT");
 
+    CLI::App* match = app.add_subcommand("match", "Name matching tools");
+    match->require_subcommand(1);
+    CLI::App* match_pairs = match->add_subcommand(
+        "pairs", "Score name1,name2 CSV records from stdin; writes name1,name2,score,decision (auto/suggest/none)"
+    );
+
     CLI11_PARSE(app, argc, argv);
 
+    if (*match_pairs) {
+        if (Status s = match::RunPairs(std::cin, std::cout); !s.ok()) return Fail(s);
+        return 0;
+    }
     if (*version) {
         std::printf("mortar %s\n", MORTAR_VERSION);
         return 0;
