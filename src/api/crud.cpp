@@ -58,6 +58,7 @@ struct Compiled {
     std::string exists_in_parent;         // ... AND <parent column> = $3
     std::string parent_exists;            // "SELECT 1 FROM <parent table> t WHERE t.account_id = $1 AND t.id = $2"
     std::string delete_one;               // "DELETE FROM <table> WHERE account_id = $1 AND id = $2"
+    bool renders = false;                 // some field has a render hook
 
     // Compiled related resources for include=, by relationship index (null: not includable).
     std::vector<std::unique_ptr<const Compiled>> include_targets;
@@ -70,7 +71,10 @@ struct Compiled {
         from = "FROM " + def.table + " t " + def.joins;
         count_from = "FROM " + def.table + " t";
         select = "SELECT t.id";
-        for (const Field& f : def.fields) select += ", " + f.select;
+        for (const Field& f : def.fields) {
+            select += ", " + f.select;
+            renders = renders || static_cast<bool>(f.render);
+        }
         select += " " + from;
         const std::string scoped = def.scope_sql.empty() ? "" : " AND (" + def.scope_sql + ")";
         // Reference lists are shared: $1 (the account) is bound but selects nothing.
@@ -148,14 +152,16 @@ std::string_view TruncateUtf8(std::string_view s, int n) {
 // Rendering
 
 // Writes one resource object; `relationships` is a rendered JSON object or "".
-void WriteResource(
+// With `env`, fields with a render hook are rendered for that viewer; without, as stored.
+Status WriteResource(
     json::Writer& w,
     const Compiled& c,
     const db::Row& row,
     bool in_list,
     std::string_view public_base,
     std::string_view relationships = {},
-    const std::vector<std::pair<std::string, std::optional<std::string>>>* extra = nullptr
+    const std::vector<std::pair<std::string, std::optional<std::string>>>* extra = nullptr,
+    const RenderEnv* env = nullptr
 ) {
     w.BeginObject();
     w.Key("id");
@@ -200,7 +206,13 @@ void WriteResource(
                 w.Bool(row.GetBool(i));
                 break;
             case FieldKind::kJson:
-                w.Raw(row.GetText(i));
+                if (env && f.render) {
+                    auto rendered = f.render(*env, row.GetText(i));
+                    if (!rendered) return rendered.status();
+                    w.Raw(*rendered);
+                } else {
+                    w.Raw(row.GetText(i));
+                }
                 break;
         }
     }
@@ -216,6 +228,15 @@ void WriteResource(
         w.Raw(relationships);
     }
     w.EndObject();
+    return Status::Ok();
+}
+
+// The render environment of a viewer.
+RenderEnv ViewerEnv(db::Tx& tx, const Compiled& c, const auth::Principal& viewer) {
+    return RenderEnv{
+        .tx = tx, .account_id = viewer.account_id, .visible_rows = [&svc = c.svc, &viewer](std::string_view table) {
+            return svc.VisibleRows(viewer, std::string(table));
+        }};
 }
 
 // The "relationships" object of one record, or "" when the resource has none.
@@ -277,14 +298,17 @@ Result<std::vector<std::pair<std::string, std::optional<std::string>>>> OpenSecr
 }
 
 // Renders the record `id` as one resource object (JSON text) with its relationships,
-// or kNotFound. With `reveal`, its revealable secrets are opened and included.
+// or kNotFound. With `reveal`, its revealable secrets are opened and included. With a
+// `viewer`, fields with render hooks are rendered for them; without, as stored (for the
+// activity log).
 Result<std::string> RenderOne(
     db::Tx& tx,
     const Compiled& c,
     int64_t account_id,
     int64_t id,
     std::string_view public_base,
-    const vault::Vault* reveal = nullptr
+    const vault::Vault* reveal = nullptr,
+    const auth::Principal* viewer = nullptr
 ) {
     auto relationships = RenderRelationships(tx, c, account_id, id);
     if (!relationships) return relationships.status();
@@ -301,7 +325,11 @@ Result<std::string> RenderOne(
     if (!step) return step.status();
     if (!*step) return NotFound(c.def, IdString(id));
     json::Writer w;
-    WriteResource(w, c, stmt->row(), false, public_base, *relationships, secrets ? &*secrets : nullptr);
+    std::optional<RenderEnv> env;
+    if (viewer) env.emplace(ViewerEnv(tx, c, *viewer));
+    MORTAR_RETURN_IF_ERROR(WriteResource(
+        w, c, stmt->row(), false, public_base, *relationships, secrets ? &*secrets : nullptr, env ? &*env : nullptr
+    ));
     return w.Take();
 }
 
@@ -370,7 +398,8 @@ Result<std::optional<std::vector<std::string>>> RenderIncluded(
             for (int64_t rid : related) {
                 if (std::find(seen.begin(), seen.end(), rid) != seen.end()) continue;
                 seen.push_back(rid);
-                auto one = RenderOne(tx, *target, ctx.principal.account_id, rid, ctx.public_base);
+                auto one =
+                    RenderOne(tx, *target, ctx.principal.account_id, rid, ctx.public_base, nullptr, &ctx.principal);
                 if (!one) return one.status();
                 out->push_back(std::move(*one));
             }
@@ -499,11 +528,14 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
             tx->PrepareDynamic(scope.c.select + sql->where + sql->order_by + " LIMIT " + limit + " OFFSET " + offset);
         if (!list) return jsonapi::ErrorResponse(list.status());
         BindAll(*list, params);
+        const RenderEnv env = ViewerEnv(*tx, scope.c, ctx.principal);
         while (true) {
             auto step = list->Step();
             if (!step) return jsonapi::ErrorResponse(step.status());
             if (!*step) break;
-            WriteResource(w, scope.c, list->row(), true, ctx.public_base);
+            if (Status s = WriteResource(w, scope.c, list->row(), true, ctx.public_base, {}, nullptr, &env); !s.ok()) {
+                return jsonapi::ErrorResponse(s);
+            }
             page_ids.push_back(list->row().GetInt(0));
         }
     }
@@ -543,7 +575,7 @@ Response Show(Service& svc, const Scope& scope, Request& req, Context& ctx) {
             return jsonapi::ErrorResponse(s);
         }
     }
-    auto one = RenderOne(*tx, scope.c, ctx.principal.account_id, *id, ctx.public_base);
+    auto one = RenderOne(*tx, scope.c, ctx.principal.account_id, *id, ctx.public_base, nullptr, &ctx.principal);
     if (!one) return jsonapi::ErrorResponse(one.status());
     auto lq = jsonapi::ParseListQuery(ctx.query);
     if (!lq) return jsonapi::ErrorResponse(lq.status());
@@ -1042,9 +1074,9 @@ Result<std::string> WriteOne(
     MORTAR_RETURN_IF_ERROR(IndexForSearch(tx, scope.c, account_id, row_id, after_attrs, now));
     auto reveal = RevealWith(scope.c, ctx, false);
     if (!reveal) return reveal.status();
-    if (!*reveal) return plain;
-    MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", row_id, nullptr, nullptr, now));
-    return RenderOne(tx, scope.c, account_id, row_id, ctx.public_base, *reveal);
+    if (!*reveal && !scope.c.renders) return plain;
+    if (*reveal) MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", row_id, nullptr, nullptr, now));
+    return RenderOne(tx, scope.c, account_id, row_id, ctx.public_base, *reveal, &ctx.principal);
 }
 
 // Runs `fn` inside one write transaction that checks the parent first and, when `fn`
@@ -1069,7 +1101,7 @@ Response ShowRevealed(Service& svc, const Scope& scope, Context& ctx, int64_t id
     return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
         MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, ctx.principal, id));
         MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", id, nullptr, nullptr, now));
-        auto one = RenderOne(tx, scope.c, ctx.principal.account_id, id, ctx.public_base, &vault);
+        auto one = RenderOne(tx, scope.c, ctx.principal.account_id, id, ctx.public_base, &vault, &ctx.principal);
         if (!one) return one.status();
         return DataResponse(200, {*one}, false);
     });

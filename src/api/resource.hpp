@@ -50,6 +50,18 @@ db::Param AsParam(const ColumnValue& v);
 // `pointer` is the attribute's JSON pointer for error sources.
 using JsonNormaliser = std::function<Result<std::string>(const json::Value& value, const std::string& pointer)>;
 
+// What a field's render hook may use: the reading transaction, the account and the
+// viewer's visibility (" AND ..." over alias t for a table; "" when nothing restricts).
+struct RenderEnv {
+    db::Tx& tx;
+    int64_t account_id = 0;
+    std::function<std::string(std::string_view table)> visible_rows;
+};
+
+// Turns a kJson field's stored text into the JSON the viewer gets (a flexible asset's
+// Tag traits name the tagged records the viewer may see, as they are named now).
+using FieldRenderer = std::function<Result<std::string>(const RenderEnv& env, std::string_view stored)>;
+
 // One attribute of a resource.
 struct Field {
     std::string name;  // snake_case attribute name; the kebab-case key is derived
@@ -68,6 +80,9 @@ struct Field {
     bool secret = false;      // never written to the activity log
     bool logged = false;      // read-only but derived from the body by hooks: its changes are logged
     JsonNormaliser normalise;
+    // kJson only: applied when a response is rendered for a viewer; the stored text is
+    // what the activity log records.
+    FieldRenderer render;
     std::string key;  // kebab-case response key, set by Finalise()
 
     static Field Text(std::string name);
@@ -123,6 +138,10 @@ struct Field {
     }
     Field& Logged() {
         logged = true;
+        return *this;
+    }
+    Field& RenderedBy(FieldRenderer renderer) {
+        render = std::move(renderer);
         return *this;
     }
 };

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "api/search.hpp"
@@ -31,16 +32,16 @@ constexpr std::string_view kKinds[] = {
 struct TagTarget {
     std::string_view tag_type;
     std::string_view table;
-    std::string_view name_sql;  // over alias x
+    std::string_view name_sql;  // over alias t
 };
 constexpr TagTarget kTagTargets[] = {
-    {"Configurations", "configurations", "x.name"},
-    {"Contacts", "contacts", "trim(coalesce(x.first_name, '') || ' ' || coalesce(x.last_name, ''))"},
-    {"Documents", "documents", "x.name"},
-    {"Locations", "locations", "x.name"},
-    {"Organizations", "organizations", "x.name"},
-    {"Passwords", "passwords", "x.name"},
-    {"Checklists", "checklists", "x.name"},
+    {"Configurations", "configurations", "t.name"},
+    {"Contacts", "contacts", "trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, ''))"},
+    {"Documents", "documents", "t.name"},
+    {"Locations", "locations", "t.name"},
+    {"Organizations", "organizations", "t.name"},
+    {"Passwords", "passwords", "t.name"},
+    {"Checklists", "checklists", "t.name"},
 };
 constexpr std::string_view kOtherTagTypes[] = {
     "Domains", "SslCertificates", "Tickets", "ChecklistTemplates", "AccountsUsers"};
@@ -453,58 +454,133 @@ Result<std::vector<int64_t>> TagIds(const json::Value& v, const std::string& poi
     return ids;
 }
 
-// Resolves tag ids to {"type", "values": [{id, name, organization-name}]}.
+// The SQL naming tagged records of a tag type: id, name and organization name of the
+// rows of `ids_sql` (an IN list), over alias t so visibility conditions apply; "" for a
+// tag type Mortar does not resolve.
+std::string TagSql(std::string_view tag_type, std::string_view* table) {
+    for (const TagTarget& t : kTagTargets) {
+        if (t.tag_type != tag_type) continue;
+        *table = t.table;
+        const bool has_org = t.table != "organizations";
+        return "SELECT t.id, " + std::string(t.name_sql) + ", " + (has_org ? "o.name" : "NULL") + " FROM " +
+               std::string(t.table) + " t" + (has_org ? " LEFT JOIN organizations o ON o.id = t.organization_id" : "") +
+               " WHERE t.account_id = $1";
+    }
+    if (tag_type.starts_with(kFlexibleTagPrefix)) {
+        const auto type_id = ParseInt64(tag_type.substr(kFlexibleTagPrefix.size()));
+        if (!type_id) return {};
+        *table = "flexible_assets";
+        return "SELECT t.id, t.name, o.name FROM flexible_assets t LEFT JOIN organizations o ON o.id = "
+               "t.organization_id WHERE t.account_id = $1 AND t.flexible_asset_type_id = " +
+               std::to_string(*type_id);
+    }
+    return {};
+}
+
+// The tagged records among `ids` that `visible` lets through, by id: {name, organization name}.
+Result<std::vector<std::tuple<int64_t, std::string, std::optional<std::string>>>> TaggedRecords(
+    db::Tx& tx,
+    int64_t account_id,
+    std::string_view tag_type,
+    const std::vector<int64_t>& ids,
+    const std::function<std::string(std::string_view)>& visible
+) {
+    std::vector<std::tuple<int64_t, std::string, std::optional<std::string>>> found;
+    std::string_view table;
+    const std::string sql = TagSql(tag_type, &table);
+    if (sql.empty() || ids.empty()) return found;
+    std::string in;
+    for (int64_t id : ids) in += (in.empty() ? "" : ", ") + std::to_string(id);
+    auto stmt = tx.PrepareDynamic(sql + " AND t.id IN (" + in + ")" + (visible ? visible(table) : std::string()));
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id);
+    while (true) {
+        auto step = stmt->Step();
+        if (!step) return step.status();
+        if (!*step) break;
+        const db::Row& r = stmt->row();
+        found.emplace_back(
+            r.GetInt(0),
+            std::string(r.GetText(1)),
+            r.IsNull(2) ? std::nullopt : std::optional(std::string(r.GetText(2)))
+        );
+    }
+    return found;
+}
+
+// Checks tag ids (each must exist where the writer can see it) and writes the stored
+// {"type", "values": [{"id"}]}. Names are not stored: they are resolved for each reader.
 Status WriteTag(
     db::Tx& tx,
     int64_t account_id,
     const FieldDef& f,
     const std::vector<int64_t>& ids,
     const std::string& pointer,
+    const std::function<std::string(std::string_view)>& visible,
     json::Writer& w,
     std::vector<std::string>& names
 ) {
     const std::string tag_type = f.tag_type.value_or("");
-    std::string sql;
-    for (const TagTarget& t : kTagTargets) {
-        if (t.tag_type != tag_type) continue;
-        const bool has_org = t.table != "organizations";
-        sql = "SELECT x.id, " + std::string(t.name_sql) + ", " + (has_org ? "o.name" : "NULL") + " FROM " +
-              std::string(t.table) + " x" + (has_org ? " LEFT JOIN organizations o ON o.id = x.organization_id" : "") +
-              " WHERE x.account_id = $1 AND x.id = $2";
+    std::string_view table;
+    if (TagSql(tag_type, &table).empty()) {
+        return Status::Unprocessable("tags of type " + tag_type + " are not supported yet", pointer);
     }
-    if (sql.empty() && tag_type.starts_with(kFlexibleTagPrefix)) {
-        sql =
-            "SELECT x.id, x.name, o.name FROM flexible_assets x LEFT JOIN organizations o ON o.id = x.organization_id "
-            "WHERE x.account_id = $1 AND x.id = $2 AND x.flexible_asset_type_id = " +
-            std::to_string(*ParseInt64(std::string_view(tag_type).substr(kFlexibleTagPrefix.size())));
-    }
-    if (sql.empty()) return Status::Unprocessable("tags of type " + tag_type + " are not supported yet", pointer);
+    auto found = TaggedRecords(tx, account_id, tag_type, ids, visible);
+    if (!found) return found.status();
     w.BeginObject();
     w.Key("type");
     w.String(tag_type);
     w.Key("values");
     w.BeginArray();
     for (int64_t id : ids) {
-        auto stmt = tx.PrepareDynamic(sql);
-        if (!stmt) return stmt.status();
-        stmt->Bind(1, account_id).Bind(2, id);
-        auto step = stmt->Step();
-        if (!step) return step.status();
-        if (!*step) return Status::Unprocessable("must exist (" + std::to_string(id) + ")", pointer);
-        const db::Row& r = stmt->row();
+        const auto it = std::find_if(found->begin(), found->end(), [&](const auto& r) { return std::get<0>(r) == id; });
+        if (it == found->end()) return Status::Unprocessable("must exist (" + std::to_string(id) + ")", pointer);
         w.BeginObject();
         w.Key("id");
-        w.Int(r.GetInt(0));
-        w.Key("name");
-        w.String(r.GetText(1));
-        names.emplace_back(r.GetText(1));
-        w.Key("organization-name");
-        r.IsNull(2) ? w.Null() : w.String(r.GetText(2));
+        w.Int(id);
         w.EndObject();
+        names.push_back(std::get<1>(*it));
     }
     w.EndArray();
     w.EndObject();
     return Status::Ok();
+}
+
+// The traits a reader gets: each Tag trait names the tagged records the reader may see,
+// as they are named now ({"type", "values": [{id, name, organization-name}]}); records
+// the reader may not see are left out.
+Result<std::string> RenderTraits(const api::RenderEnv& env, std::string_view stored) {
+    auto traits = json::Parse(stored);
+    if (!traits || !traits->is_object()) return std::string(stored);
+    bool tags = false;
+    for (auto& [key, value] : traits->as_object()) {
+        const json::Value* type = value.Find("type");
+        const json::Value* values = value.Find("values");
+        if (!type || !type->is_string() || !values || !values->is_array()) continue;
+        std::string_view table;
+        if (TagSql(type->as_string(), &table).empty()) continue;  // Upload and other non-tag objects
+        tags = true;
+        std::vector<int64_t> ids;
+        for (const json::Value& v : values->as_array()) {
+            if (const json::Value* id = v.Find("id"); id && id->is_int()) ids.push_back(id->as_int());
+        }
+        auto found = TaggedRecords(env.tx, env.account_id, type->as_string(), ids, env.visible_rows);
+        if (!found) return found.status();
+        json::Value::Array resolved;
+        for (int64_t id : ids) {
+            const auto it =
+                std::find_if(found->begin(), found->end(), [&](const auto& r) { return std::get<0>(r) == id; });
+            if (it == found->end()) continue;  // deleted since, or not for this reader
+            resolved.push_back(json::Value(json::Value::Object{
+                {"id", json::Value(id)},
+                {"name", json::Value(std::get<1>(*it))},
+                {"organization-name", std::get<2>(*it) ? json::Value(*std::get<2>(*it)) : json::Value(nullptr)},
+            }));
+        }
+        value = json::Value(json::Value::Object{{"type", *type}, {"values", json::Value(std::move(resolved))}});
+    }
+    if (!tags) return std::string(stored);
+    return traits->Dump();
 }
 
 // Checks traits against the fields and writes the stored object; sets `title` from the
@@ -512,6 +588,7 @@ Status WriteTag(
 Status NormaliseTraits(
     db::Tx& tx,
     int64_t account_id,
+    const std::function<std::string(std::string_view)>& visible,
     const std::vector<FieldDef>& fields,
     const json::Value& traits,
     const std::string& pointer,
@@ -583,7 +660,7 @@ Status NormaliseTraits(
             auto ids = TagIds(*v, at);
             if (!ids) return ids.status();
             std::vector<std::string> names;
-            MORTAR_RETURN_IF_ERROR(WriteTag(tx, account_id, f, *ids, at, w, names));
+            MORTAR_RETURN_IF_ERROR(WriteTag(tx, account_id, f, *ids, at, visible, w, names));
             if (f.use_for_title) {
                 for (auto& n : names) title_parts.push_back(std::move(n));
             }
@@ -622,7 +699,14 @@ Status BeforeAssetWrite(db::Tx& tx, api::WriteContext& wc) {
     std::string stored, title;
     static const json::Value kEmpty = json::Value::Object{};
     MORTAR_RETURN_IF_ERROR(NormaliseTraits(
-        tx, wc.account_id, *fields, traits->is_null() ? kEmpty : *traits, wc.Pointer("traits"), stored, title
+        tx,
+        wc.account_id,
+        [&wc](std::string_view table) { return wc.VisibleRows(table); },
+        *fields,
+        traits->is_null() ? kEmpty : *traits,
+        wc.Pointer("traits"),
+        stored,
+        title
     ));
     wc.Set("traits", stored);
     wc.Set("name", title.empty() ? api::ColumnValue(db::Null{}) : api::ColumnValue(title));
@@ -632,7 +716,6 @@ Status BeforeAssetWrite(db::Tx& tx, api::WriteContext& wc) {
 // ---------------------------------------------------------------------------------
 // Password and Upload traits: records of their own that belong to the asset.
 
-constexpr std::string_view kEmbedType = "Flexible Asset";
 constexpr db::Query kAssetForTraits{
     "flexible_assets.for_traits",
     "SELECT flexible_asset_type_id, organization_id, coalesce(name, ''), restricted, traits FROM flexible_assets "
@@ -1033,7 +1116,7 @@ api::ResourceDef MakeFlexibleAssets() {
             Field::Ref("flexible_asset_type_id", "flexible_asset_types").Required().Filterable(),
             Field::Computed("flexible_asset_type_name", FieldKind::kText, "fat.name"),
             Field::Text("name").ReadOnly().Filterable().Sortable(),
-            Field::Computed("traits", FieldKind::kJson, "t.traits").Logged(),
+            Field::Computed("traits", FieldKind::kJson, "t.traits").Logged().RenderedBy(RenderTraits),
             Field::Bool("archived").Filterable(),
             Field::Bool("restricted"),
             Field::Computed(

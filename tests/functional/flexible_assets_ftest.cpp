@@ -104,6 +104,22 @@ TEST_P(FlexibleAssetsTest, EveryKindAndTagResolution) {
     ASSERT_TRUE(HasStatus(comma, 201)) << comma.Describe();
     EXPECT_EQ(ValueAt(comma.Json(), "data.attributes.traits.access-points.values").as_array().size(), 2u);
 
+    // Tags name records as they are named now, and leave out deleted ones.
+    ASSERT_TRUE(HasStatus(
+        clients_->a.Patch("/api/configurations/" + S(ap1_), Doc("configurations", {{"name", tag_ + "-AP1-renamed"}})),
+        200
+    ));
+    ASSERT_TRUE(HasStatus(clients_->a.Delete("/api/configurations/" + S(ap2_)), 204));
+    HttpResponse later = clients_->a.Get("/api/flexible_assets/" + S(IdOf(a)));
+    ASSERT_TRUE(HasStatus(later, 200));
+    EXPECT_TRUE(JsonEqual(
+        ValueAt(later.Json(), "data.attributes.traits.access-points"),
+        JObject{
+            {"type", "Configurations"},
+            {"values",
+             JArray{JObject{{"id", ap1_}, {"name", tag_ + "-AP1-renamed"}, {"organization-name", tag_ + " Dental"}}}}}
+    )) << later.Describe();
+
     // The list needs its type filter.
     EXPECT_TRUE(IsErrorResponse(clients_->a.Get("/api/flexible_assets"), 400));
     HttpResponse list = clients_->a.Get("/api/flexible_assets?filter[flexible-asset-type-id]=" + S(type_id_));
@@ -356,6 +372,62 @@ TEST_P(SecretTraitsTest, TraitPasswordsAndFilesFollowTheAssetsRestriction) {
         vault_->Patch("/api/flexible_assets/" + S(id), Doc("flexible_assets", {{"restricted", false}}));
     ASSERT_TRUE(HasStatus(lifted, 200)) << lifted.Describe();
     EXPECT_TRUE(HasStatus(other->Get(password), 200));
+}
+
+// A Tag names only the records the reader may see.
+TEST_P(SecretTraitsTest, TagsNameOnlyWhatTheReaderMaySee) {
+    json::Value type = Create(
+        "/api/flexible_asset_types",
+        "flexible-asset-types",
+        {{"name", tag_ + " Runbook"},
+         {"fields",
+          JArray{
+              JObject{{"order", 1}, {"name", "Title"}, {"kind", "Text"}, {"use-for-title", true}},
+              JObject{{"order", 2}, {"name", "Logins"}, {"kind", "Tag"}, {"tag-type", "Passwords"}}}}}
+    );
+    ASSERT_TRUE(type.is_object());
+    auto password = [&](const std::string& name, bool restricted) {
+        HttpResponse r = vault_->Post(
+            "/api/passwords",
+            Doc("passwords",
+                {{"organization-id", org_id_}, {"name", name}, {"password", "x"}, {"restricted", restricted}})
+        );
+        EXPECT_TRUE(HasStatus(r, 201)) << r.Describe();
+        return IdOf(ValueAt(r.Json(), "data"));
+    };
+    const int64_t open = password(tag_ + " open", false);
+    const int64_t hidden = password(tag_ + " vault root", true);
+    HttpResponse r = vault_->Post(
+        "/api/flexible_assets",
+        Doc("flexible_assets",
+            {{"organization-id", org_id_},
+             {"flexible-asset-type-id", IdOf(type)},
+             {"traits", JObject{{"title", tag_ + " DR"}, {"logins", JArray{open, hidden}}}}})
+    );
+    ASSERT_TRUE(HasStatus(r, 201)) << r.Describe();
+    EXPECT_EQ(ValueAt(r.Json(), "data.attributes.traits.logins.values").as_array().size(), 2u)
+        << "the writer sees both";
+    const std::string email = "reader-" + tag_ + "@example.com";
+    ASSERT_TRUE(HasStatus(
+        vault_->Post(
+            "/api/mortar_users",
+            Doc("mortar-users",
+                {{"email", email}, {"name", "Reader"}, {"role", "editor"}, {"password", "trait password 123"}})
+        ),
+        201
+    ));
+    Browser reader(server_->base_url());
+    ASSERT_TRUE(HasStatus(reader.Login(email, "trait password 123"), 201));
+    const std::string one = "/api/flexible_assets/" + S(IdOf(ValueAt(r.Json(), "data")));
+    for (const std::string& target : {one, "/api/flexible_assets?filter[flexible_asset_type_id]=" + S(IdOf(type))}) {
+        HttpResponse seen = reader.Get(target);
+        ASSERT_TRUE(HasStatus(seen, 200)) << seen.Describe();
+        EXPECT_EQ(seen.body.find("vault root"), std::string::npos) << target << ": " << seen.Describe();
+        EXPECT_NE(seen.body.find(tag_ + " open"), std::string::npos) << target;
+    }
+    HttpResponse events = reader.Get("/api/activity_events?filter[resource_type]=flexible-assets");
+    ASSERT_TRUE(HasStatus(events, 200));
+    EXPECT_EQ(events.body.find("vault root"), std::string::npos) << "the log holds ids, not names";
 }
 
 TEST_P(SecretTraitsTest, UploadTraitsAreAttachmentsOfTheAsset) {
