@@ -60,6 +60,16 @@ function fieldSpec(f: FieldAttrs): FieldSpec | null {
   return { name: f['name-key'], label: f.name, kind, required: f.required, help: f.hint ?? undefined };
 }
 
+// Traits as a write expects them: a tag's {type, values[]} becomes its ids.
+function storedTraits(traits: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(traits)) {
+    const values = v && typeof v === 'object' && !Array.isArray(v) ? (v as { values?: { id: number }[] }).values : undefined;
+    out[k] = Array.isArray(values) ? values.map((x) => x.id) : v;
+  }
+  return out;
+}
+
 export function traitText(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
@@ -220,6 +230,7 @@ export function AssetScreen({ id }: { id: string }) {
   const asset = useAsync(() => api.one<Attributes>(`/flexible_assets/${id}`), [id]);
   const types = useAsync(loadTypes, []);
   const [deleting, setDeleting] = useState(false);
+  const [editing, setEditing] = useState(false);
   const a = asset.data?.attributes;
   const type = types.data?.find((t) => a && t.id === String(a['flexible-asset-type-id']));
   const traits = (a?.traits ?? {}) as Record<string, unknown>;
@@ -239,9 +250,16 @@ export function AssetScreen({ id }: { id: string }) {
         subtitle={a && String(a['flexible-asset-type-name'])}
         actions={
           a && (
-            <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
-              Delete
-            </button>
+            <>
+              {type && (
+                <button type="button" class="btn" onClick={() => setEditing(true)}>
+                  Edit
+                </button>
+              )}
+              <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
+                Delete
+              </button>
+            </>
           )
         }
       />
@@ -260,6 +278,20 @@ export function AssetScreen({ id }: { id: string }) {
             <dd>{formatTime(a['updated-at'])}</dd>
           </dl>
         </div>
+      )}
+      {editing && a && type && (
+        <FormDialog
+          title={`Edit ${type.name}`}
+          fields={type.fields.map(fieldSpec).filter((f): f is FieldSpec => f !== null)}
+          record={traits}
+          // PATCH replaces the traits: fields this form cannot edit keep their stored values.
+          submit={(changed) => api.update(`/flexible_assets/${id}`, 'flexible-assets', id, { traits: { ...storedTraits(traits), ...changed } })}
+          onClose={() => setEditing(false)}
+          onDone={() => {
+            toast('Asset saved');
+            asset.reload();
+          }}
+        />
       )}
       {deleting && a && (
         <Confirm
