@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Resource } from '../api';
 import { useList } from '../hooks';
 import { kindLabel, recordHref } from '../links';
+import { isAdmin, useSession } from '../session';
 import { setQuery, useLocation } from '../router';
 import { Badge, Empty, PageHeader, formatTime } from '../ui/basics';
 import { DataTable, Pagination, type Column } from '../ui/table';
@@ -56,9 +57,29 @@ function Changes({ e }: { e: EventAttrs }) {
   );
 }
 
-function actor(e: EventAttrs): string {
+// User names for the "By" column: administrators may list users; others see their own
+// name and ids.
+let usersOnce: Promise<Record<string, string>> | null = null;
+function userNames(): Promise<Record<string, string>> {
+  usersOnce ??= api
+    .list<{ name?: string; email?: string }>('/mortar_users', { 'page[size]': 1000 })
+    .then((r) => Object.fromEntries(r.data.map((u) => [u.id, String(u.attributes.name || u.attributes.email || '')])))
+    .catch(() => ({}));
+  return usersOnce;
+}
+
+function useUserNames(): Record<string, string> {
+  const session = useSession();
+  const [names, setNames] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (isAdmin()) userNames().then(setNames);
+  }, [session?.['user-id']]);
+  return session ? { ...names, [String(session['user-id'])]: session.name || session.email } : names;
+}
+
+function actor(e: EventAttrs, users: Record<string, string>): string {
   if (e['actor-name']) return e['actor-name'];
-  if (e['actor-user-id']) return `User #${e['actor-user-id']}`;
+  if (e['actor-user-id']) return users[String(e['actor-user-id'])] || `User #${e['actor-user-id']}`;
   if (e['actor-key-id']) return `API key #${e['actor-key-id']}`;
   return 'System';
 }
@@ -97,7 +118,7 @@ function useNames(rows: Resource<EventAttrs>[] | undefined): Record<string, stri
   return names;
 }
 
-export function eventColumns(names: Record<string, string>): Column<EventAttrs>[] {
+export function eventColumns(names: Record<string, string>, users: Record<string, string>): Column<EventAttrs>[] {
   return [
   { label: 'When', sort: 'occurred_at', class: 'col-time', render: (r) => formatTime(r.attributes['occurred-at']) },
   { label: 'Action', render: (r) => <Badge tone={ACTION_TONES[r.attributes.action] ?? 'blue'}>{ACTION_LABELS[r.attributes.action] ?? r.attributes.action}</Badge> },
@@ -114,7 +135,7 @@ export function eventColumns(names: Record<string, string>): Column<EventAttrs>[
       );
     },
   },
-  { label: 'By', class: 'col-nowrap', render: (r) => actor(r.attributes) },
+  { label: 'By', class: 'col-nowrap', render: (r) => actor(r.attributes, users) },
   { label: 'Changes', render: (r) => <Changes e={r.attributes} /> },
   ];
 }
@@ -125,11 +146,12 @@ export function ActivityTable({ path, filters = {} }: { path: string; filters?: 
   const size = 50;
   const list = useList<EventAttrs>(path, { 'page[number]': page, 'page[size]': size, sort, ...filters });
   const names = useNames(list.data?.data);
+  const users = useUserNames();
   return (
     <div class="card">
       <DataTable
         label="Activity"
-        columns={eventColumns(names)}
+        columns={eventColumns(names, users)}
         rows={list.data?.data as Resource<EventAttrs>[] | undefined}
         loading={list.loading}
         error={list.error}

@@ -3,6 +3,7 @@ import type { Attributes } from '../api';
 import { navigate } from '../router';
 import { Badge, formatTime } from '../ui/basics';
 import { ResourceTab, type KindDef } from './resource_tab';
+import { restrictionFields } from './restriction';
 
 const DOCUMENTS: KindDef<Attributes> = {
   path: '/documents',
@@ -32,5 +33,5 @@ const DOCUMENTS: KindDef<Attributes> = {
 };
 
 export function DocumentsTab({ orgId }: { orgId: string }) {
-  return <ResourceTab orgId={orgId} def={DOCUMENTS} />;
+  return <ResourceTab orgId={orgId} def={{ ...DOCUMENTS, fields: [...DOCUMENTS.fields, ...restrictionFields()] }} />;
 }

@@ -6,6 +6,7 @@ import { api, message, type Attributes } from '../api';
 import { Modal, ErrorBanner, SkeletonBlock, formatTime, text, toast , Mono } from '../ui/basics';
 import { FormDialog } from '../ui/form';
 import { ResourceTab, type KindDef } from './resource_tab';
+import { restrictionFields } from './restriction';
 
 type A = Attributes;
 
@@ -158,6 +159,7 @@ export function PasswordsTab({ orgId, open }: { orgId: string; open: string | nu
       { name: 'password-category-id', label: 'Category', kind: 'select', lookup: '/password_categories', creatable: 'password-categories' },
       { name: 'url', label: 'URL', kind: 'url', wide: true, placeholder: 'https://' },
       { name: 'notes', label: 'Notes', kind: 'textarea' },
+      ...restrictionFields(),
     ],
   };
   return (
