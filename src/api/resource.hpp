@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "api/access.hpp"
 #include "core/json.hpp"
 #include "core/status.hpp"
 #include "db/database.hpp"
@@ -129,6 +130,7 @@ struct SecretField {
 struct WriteContext {
     int64_t account_id = 0;
     int64_t actor_key_id = 0;   // the API key making the change (0: none)
+    int64_t actor_user_id = 0;  // the signed-in user making the change (0: none)
     std::string now;            // the write's time (the Service clock), RFC 3339
     std::optional<int64_t> id;  // set on update
     bool create = false;
@@ -185,6 +187,8 @@ struct Hooks {
 struct Action {
     std::string name;
     std::function<Status(db::Tx&, WriteContext&)> apply;
+    // What the action counts as for the role check (docs/ACCESS.md).
+    Op op = Op::kUpdate;
 };
 
 // A to-many relationship rendered on single-resource responses:
@@ -234,6 +238,15 @@ struct ResourceDef {
     // The flat POST also takes data[] (R6), not only the nested one.
     bool flat_create_array = false;
     Hooks hooks;
+    // The role rules the resource follows (api/access.hpp, docs/ACCESS.md).
+    AccessClass access = AccessClass::kDocumentation;
+    // The SQL expression over `t` of the organization a record belongs to, for the
+    // organization access lists; derived by Finalise() for organizations (t.id) and for
+    // tables with an organization_id column. Empty: the records follow the role only.
+    std::string organization_sql;
+    // Records can be restricted (the `restricted` boolean column) to the users and groups
+    // in allowed-user-ids and allowed-group-ids, which the engine adds and stores.
+    bool restrictable = false;
 
     // Derives type and keys and fills default select/column expressions.
     // MORTAR_CHECKs the definition (unique names, refs have a table).

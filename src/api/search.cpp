@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <list>
 
+#include "api/access.hpp"
 #include "core/json_writer.hpp"
 #include "core/strings.hpp"
 #include "jsonapi/document.hpp"
@@ -166,6 +167,12 @@ http::Response Search(Service& svc, http::Request& req, Context& ctx) {
             params.emplace_back(*id);
             where += " AND e.organization_id = " + Placeholder(params.size());
         }
+    }
+
+    // Only records the principal may see: organizations on the access list, restricted
+    // records granted to them.
+    if (const std::string visible = SearchCondition(ctx.principal, svc.restrictable()); !visible.empty()) {
+        where += " AND " + visible;
     }
 
     auto tx = svc.db().Begin(db::TxMode::kRead);

@@ -11,9 +11,13 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <termios.h>
+#include <unistd.h>
 
+#include "api/access_admin.hpp"
 #include "api/service.hpp"
 #include "auth/api_keys.hpp"
+#include "auth/users.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "db/database.hpp"
@@ -125,6 +129,27 @@ struct StoreOptions {
     }
 };
 
+// The first line of stdin (without its line end). On a terminal the line is read
+// without echo after a prompt on stderr.
+std::string ReadPasswordLine() {
+    const bool tty = isatty(STDIN_FILENO) != 0;
+    termios saved{};
+    if (tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
+        std::fprintf(stderr, "Password: ");
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::string line;
+    std::getline(std::cin, line);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        std::fprintf(stderr, "\n");
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
 int Fail(const Status& s) {
     std::fprintf(stderr, "mortar: %s\n", s.message().c_str());
     return 1;
@@ -193,6 +218,7 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
         return http::Response::Text(200, "{\"status\":\"ready\"}", "application/json");
     });
     domains::RegisterAll(service, router);
+    api::RegisterAccessAdministration(service, router);
     // Every path outside /api belongs to the web UI (API.md 1); /api keeps its JSON 404s.
     http::StaticFiles web_ui(opts.web_dir);
     if (!web_ui.Available()) {
@@ -309,6 +335,21 @@ int Main(int argc, char** argv) {
     revoke_key->add_option("prefix", prefix, "The key's prefix (the part after ITG.), or the whole key")
         ->required()
         ->envname("MORTAR_API_KEY_PREFIX");
+    std::string user_email;
+    std::string user_name;
+    std::string user_role = "administrator";
+    CLI::App* create_user = admin->add_subcommand(
+        "create-user",
+        "Create a user who signs in to the web UI (the first administrator); reads the password from the first line "
+        "of stdin"
+    );
+    store.AddTo(create_user);
+    create_user->add_option("--email", user_email, "The user's email (the login name)")->required();
+    create_user->add_option("--name", user_name, "The user's full name")->required();
+    create_user->add_option("--role", user_role, "administrator, manager, editor, creator, lite or read-only")
+        ->capture_default_str();
+    create_user->add_option("--account", account, "Account name (default: the default account)")
+        ->envname("MORTAR_ACCOUNT");
     CLI::App* rotate_key = admin->add_subcommand(
         "rotate-key",
         "Replace the vault master key: re-wraps every data key under a new key written to the key file "
@@ -344,6 +385,16 @@ int Main(int argc, char** argv) {
         auto key = auth::CreateApiKey(db, account, key_name, password_access, Clock::Real());
         if (!key) return Fail(key.status());
         std::printf("%s\n", key->c_str());
+        return 0;
+    }
+    if (*create_user) {
+        const std::optional<auth::Role> role = auth::ParseRole(user_role);
+        if (!role) return Fail(Status::InvalidArgument("--role must be " + auth::RoleChoices()));
+        auth::NewUser user{
+            .account = account, .email = user_email, .name = user_name, .role = *role, .password = ReadPasswordLine()};
+        auto id = auth::CreateUser(db, user, Clock::Real());
+        if (!id) return Fail(id.status());
+        std::printf("%lld\n", static_cast<long long>(*id));
         return 0;
     }
     if (*revoke_key) {

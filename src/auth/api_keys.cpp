@@ -14,7 +14,7 @@ constexpr db::Query kInsertAccount{
 constexpr db::Query kInsertKey{
     "api_keys.insert",
     "INSERT INTO api_keys (account_id, prefix, secret_hash, name, password_access, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6)"};
+    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"};
 constexpr db::Query kRevokeKey{
     "api_keys.revoke", "UPDATE api_keys SET revoked_at = $2 WHERE prefix = $1 AND revoked_at IS NULL"};
 constexpr db::Query kFindKey{
@@ -90,30 +90,39 @@ Result<int64_t> EnsureAccount(db::Database& db, std::string_view name, const Clo
     return id;
 }
 
-Result<std::string> CreateApiKey(
-    db::Database& db, std::string_view account, std::string_view key_name, bool password_access, const Clock& clock
+Result<NewApiKey> CreateApiKeyIn(
+    db::Tx& tx, int64_t account_id, std::string_view key_name, bool password_access, const Clock& clock
 ) {
     if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
-    auto tx = db.Begin(db::TxMode::kWrite);
-    if (!tx) return tx.status();
-    auto account_id = FindOrCreateAccount(*tx, account.empty() ? kDefaultAccount : account, clock);
-    if (!account_id) return account_id.status();
     const std::string prefix = RandomHex(8);
     const std::string secret = RandomHex(32);
     const std::string hash = HashSecret(secret);
     const std::string now = FormatTimestamp(clock.NowMillis());
-    auto insert = tx->Prepare(kInsertKey);
+    auto insert = tx.Prepare(kInsertKey);
     if (!insert) return insert.status();
-    insert->Bind(1, *account_id)
+    insert->Bind(1, account_id)
         .Bind(2, std::string_view(prefix))
         .Bind(3, std::string_view(hash))
         .Bind(4, key_name)
         .Bind(5, password_access)
         .Bind(6, std::string_view(now));
-    auto done = insert->Execute();
-    if (!done) return done.status();
+    auto step = insert->Step();
+    if (!step) return step.status();
+    if (!*step) return Status::Internal("api key insert returned no id");
+    return NewApiKey{.id = insert->row().GetInt(0), .key = "ITG." + prefix + "." + secret};
+}
+
+Result<std::string> CreateApiKey(
+    db::Database& db, std::string_view account, std::string_view key_name, bool password_access, const Clock& clock
+) {
+    auto tx = db.Begin(db::TxMode::kWrite);
+    if (!tx) return tx.status();
+    auto account_id = FindOrCreateAccount(*tx, account.empty() ? kDefaultAccount : account, clock);
+    if (!account_id) return account_id.status();
+    auto created = CreateApiKeyIn(*tx, *account_id, key_name, password_access, clock);
+    if (!created) return created.status();
     MORTAR_RETURN_IF_ERROR(tx->Commit());
-    return "ITG." + prefix + "." + secret;
+    return std::move(created->key);
 }
 
 Status RevokeApiKey(db::Database& db, std::string_view prefix, const Clock& clock) {
@@ -189,7 +198,10 @@ Result<Principal> Authenticator::Authenticate(std::string_view header_value) {
     const db::Row& r = find->row();
     const std::string_view stored = r.GetText(2);
     if (stored.size() != hash.size() || sodium_memcmp(stored.data(), hash.data(), hash.size()) != 0) return kRefused;
-    Principal p{.account_id = r.GetInt(1), .key_id = r.GetInt(0), .password_access = r.GetBool(3)};
+    Principal p;
+    p.account_id = r.GetInt(1);
+    p.key_id = r.GetInt(0);
+    p.password_access = r.GetBool(3);
     std::lock_guard lock(mu_);
     if (cache_.size() >= kCacheMaxEntries) cache_.clear();
     cache_[cache_key] = Entry{p, now + kCacheMillis};

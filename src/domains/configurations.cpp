@@ -244,6 +244,9 @@ api::ResourceDef MakeConfigurationInterfaces() {
     };
     AddTimestamps(def.fields);
     def.routes = api::kShow | api::kCreate | api::kUpdate | api::kBulkUpdate | api::kDeleteOne;
+    def.organization_sql =
+        "(SELECT c.organization_id FROM configurations c WHERE c.account_id = t.account_id AND c.id = "
+        "t.configuration_id)";
     def.hooks.before_write = [](db::Tx&, api::WriteContext& wc) {
         DeriveMac(wc);
         return CheckIp(wc, "ip_address", wc.Pointer("ip_address"));

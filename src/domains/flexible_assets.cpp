@@ -559,6 +559,7 @@ api::ResourceDef MakeFlexibleAssetFields() {
     AddTimestamps(def.fields);
     def.routes = api::kShow | api::kCreate | api::kUpdate | api::kBulkUpdate | api::kDeleteOne;
     def.hooks.before_write = BeforeFieldWrite;
+    def.access = api::AccessClass::kConfiguration;
     def.parent = api::Parent{
         .path = "flexible_asset_types",
         .table = "flexible_asset_types",
@@ -593,6 +594,7 @@ api::ResourceDef MakeFlexibleAssetTypes() {
         return Status::Ok();
     };
     def.hooks.after_write = SaveInlineFields;
+    def.access = api::AccessClass::kConfiguration;
     return def;
 }
 
@@ -629,6 +631,7 @@ api::ResourceDef MakeFlexibleAssets() {
     def.required_filters = {"flexible_asset_type_id"};
     def.search_title = "name";
     def.hooks.before_write = BeforeAssetWrite;
+    def.restrictable = true;
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = api::kCreate};
     return def;

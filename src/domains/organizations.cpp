@@ -141,6 +141,7 @@ api::ResourceDef MakeOrganizations() {
     def.search_title = "name";
     def.hooks.before_write = DeriveAncestors;
     def.hooks.after_write = UpdateDescendants;
+    def.access = api::AccessClass::kOrganizations;
     return def;
 }
 

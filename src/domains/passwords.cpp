@@ -100,6 +100,7 @@ api::ResourceDef MakePasswordCategories() {
     };
     AddTimestamps(def.fields);
     def.routes = api::kList | api::kShow | api::kCreate | api::kUpdate;
+    def.access = api::AccessClass::kConfiguration;
     return def;
 }
 
@@ -151,6 +152,7 @@ api::ResourceDef MakePasswords() {
     def.routes = kFlatRecordRoutes;
     def.search_title = "name";
     def.hooks.before_write = CheckEmbedding;
+    def.restrictable = true;
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = kNestedRecordRoutes};
     return def;
