@@ -85,7 +85,11 @@ async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(res.status, detail, pointer);
 }
 
-export async function request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+export async function request<T>(
+  method: string,
+  path: string,
+  options: { query?: Query; body?: unknown } = {},
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/vnd.api+json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/vnd.api+json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;

@@ -84,7 +84,15 @@ function Sidebar({ path }: { path: string }) {
       <nav aria-label="Main">
         <p class="nav-group">Documentation</p>
         {NAV.filter((n) => !n.admin).map((n) => (
-          <a key={n.href} href={n.href} class={path.startsWith(n.href) || (n.href === '/organizations' && /^\/\d+\//.test(path)) ? 'nav-item nav-active' : 'nav-item'}>
+          <a
+            key={n.href}
+            href={n.href}
+            class={
+              path.startsWith(n.href) || (n.href === '/organizations' && /^\/\d+\//.test(path))
+                ? 'nav-item nav-active'
+                : 'nav-item'
+            }
+          >
             <Icon name={n.icon} />
             {n.label}
           </a>
@@ -111,7 +119,7 @@ function Sidebar({ path }: { path: string }) {
 function Header() {
   const session = useSession();
   const loc = useLocation();
-  const [q, setQ] = useState(loc.path === '/search' ? loc.query.get('q') ?? '' : '');
+  const [q, setQ] = useState(loc.path === '/search' ? (loc.query.get('q') ?? '') : '');
   const [menu, setMenu] = useState(false);
   useEffect(() => {
     if (loc.path === '/search') setQ(loc.query.get('q') ?? '');
@@ -245,7 +253,8 @@ export function App() {
     );
   }
   if (session === null) {
-    const next = loc.path === '/login' ? loc.query.get('next') ?? '/organizations' : loc.path + window.location.search;
+    const next =
+      loc.path === '/login' ? (loc.query.get('next') ?? '/organizations') : loc.path + window.location.search;
     if (loc.path !== '/login') return <Redirect to={'/login?next=' + encodeURIComponent(next)} />;
     return (
       <>

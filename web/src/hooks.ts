@@ -30,7 +30,8 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
 export function useList<A = Attributes>(path: string | null, query: Query): Async<ListResult<A>> {
   const key = path === null ? null : path + '?' + JSON.stringify(query);
   return useAsync(
-    () => (path === null ? Promise.resolve({ data: [], meta: emptyMeta() } as ListResult<A>) : api.list<A>(path, query)),
+    () =>
+      path === null ? Promise.resolve({ data: [], meta: emptyMeta() } as ListResult<A>) : api.list<A>(path, query),
     [key],
   );
 }

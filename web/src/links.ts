@@ -1,5 +1,9 @@
 // Where a record of a given JSON:API type lives in the UI.
-export function recordHref(type: string, id: number | string, orgId: number | string | null | undefined): string | null {
+export function recordHref(
+  type: string,
+  id: number | string,
+  orgId: number | string | null | undefined,
+): string | null {
   const t = type.replace(/_/g, '-');
   if (t === 'organizations') return `/organizations/${id}`;
   if (orgId === null || orgId === undefined) return null;
@@ -41,5 +45,11 @@ const KIND_LABELS: Record<string, string> = {
 
 export function kindLabel(type: string): string {
   const t = type.replace(/_/g, '-');
-  return KIND_LABELS[t] ?? t.replace(/-/g, ' ').replace(/s$/, '').replace(/^./, (c) => c.toUpperCase());
+  return (
+    KIND_LABELS[t] ??
+    t
+      .replace(/-/g, ' ')
+      .replace(/s$/, '')
+      .replace(/^./, (c) => c.toUpperCase())
+  );
 }

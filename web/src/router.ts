@@ -25,7 +25,7 @@ export function navigate(href: string, options: { replace?: boolean } = {}): voi
 export function setQuery(changes: Record<string, string | number | undefined>, options = { replace: true }): void {
   const q = new URLSearchParams(window.location.search);
   for (const [k, v] of Object.entries(changes)) {
-    if (v === undefined || v === '' ) q.delete(k);
+    if (v === undefined || v === '') q.delete(k);
     else q.set(k, String(v));
   }
   const s = q.toString();

@@ -69,6 +69,36 @@ export function sessionEnded(): void {
 
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
   await request('PATCH', '/web_sessions/current', {
-    body: { data: { type: 'web-sessions', attributes: { 'current-password': currentPassword, 'new-password': newPassword } } },
+    body: {
+      data: { type: 'web-sessions', attributes: { 'current-password': currentPassword, 'new-password': newPassword } },
+    },
   });
+}
+
+// What the signed-in user's role may do (docs/ACCESS.md), to hide actions the server would
+// refuse; the server decides.
+export type Verb = 'read' | 'create' | 'update' | 'delete' | 'reveal' | 'complete';
+export type ResourceClass = 'documentation' | 'organizations' | 'configuration';
+
+const ALL: Verb[] = ['read', 'create', 'update', 'delete', 'reveal', 'complete'];
+const CRUD: Verb[] = ['read', 'create', 'update', 'delete'];
+const ROLE_TABLE: Record<string, Record<ResourceClass, Verb[]>> = {
+  administrator: { documentation: ALL, organizations: CRUD, configuration: CRUD },
+  manager: { documentation: ALL, organizations: CRUD, configuration: CRUD },
+  editor: { documentation: ALL, organizations: ['read', 'update'], configuration: ['read'] },
+  creator: {
+    documentation: ['read', 'create', 'update', 'reveal', 'complete'],
+    organizations: ['read', 'update'],
+    configuration: ['read'],
+  },
+  lite: { documentation: ['read', 'reveal', 'complete'], organizations: ['read'], configuration: ['read'] },
+  'read-only': { documentation: ['read'], organizations: ['read'], configuration: ['read'] },
+};
+
+export function can(verb: Verb, cls: ResourceClass = 'documentation'): boolean {
+  const role = current?.role;
+  if (!role) return false;
+  const row = ROLE_TABLE[role];
+  // A role this UI does not know: show the action and let the server answer.
+  return row ? row[cls].includes(verb) : true;
 }

@@ -28,8 +28,22 @@ export function AccountScreen() {
         <FormDialog
           title="Change password"
           fields={[
-            { name: 'current-password', label: 'Current password', kind: 'password', required: true, wide: true, autocomplete: 'current-password' },
-            { name: 'new-password', label: 'New password', kind: 'password', required: true, wide: true, help: 'At least 12 characters. Your other sessions will be signed out.' },
+            {
+              name: 'current-password',
+              label: 'Current password',
+              kind: 'password',
+              required: true,
+              wide: true,
+              autocomplete: 'current-password',
+            },
+            {
+              name: 'new-password',
+              label: 'New password',
+              kind: 'password',
+              required: true,
+              wide: true,
+              help: 'At least 12 characters. Your other sessions will be signed out.',
+            },
           ]}
           submitLabel="Change password"
           submit={(a) => changePassword(String(a['current-password']), String(a['new-password']))}

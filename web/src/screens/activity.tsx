@@ -21,11 +21,22 @@ export interface EventAttrs {
   changes: Record<string, { from: unknown; to: unknown }> | null;
 }
 
-const ACTION_TONES: Record<string, 'green' | 'blue' | 'red' | 'amber'> = { create: 'green', update: 'blue', delete: 'red', reveal: 'amber' };
-const ACTION_LABELS: Record<string, string> = { create: 'Created', update: 'Updated', delete: 'Deleted', reveal: 'Revealed' };
+const ACTION_TONES: Record<string, 'green' | 'blue' | 'red' | 'amber'> = {
+  create: 'green',
+  update: 'blue',
+  delete: 'red',
+  reveal: 'amber',
+};
+const ACTION_LABELS: Record<string, string> = {
+  create: 'Created',
+  update: 'Updated',
+  delete: 'Deleted',
+  reveal: 'Revealed',
+};
 
 function short(v: unknown): string {
   if (v === null || v === undefined || v === '') return '∅';
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v)) return formatTime(v);
   const s = typeof v === 'string' ? v.replace(/<[^>]*>/g, ' ') : JSON.stringify(v);
   return s.length > 40 ? s.slice(0, 39) + '…' : s;
 }
@@ -107,12 +118,14 @@ function useNames(rows: Resource<EventAttrs>[] | undefined): Record<string, stri
       (missing[e['resource-type']] ??= new Set()).add(e['resource-id']);
     }
     for (const [type, ids] of Object.entries(missing)) {
-      api
-        .list<{ name?: string }>(LIST_ROUTES[type], { 'filter[id]': [...ids].join(','), 'page[size]': ids.size })
-        .then(
-          (res) => setNames((n) => ({ ...n, ...Object.fromEntries(res.data.map((x) => [`${type}:${x.id}`, String(x.attributes.name ?? '')])) })),
-          () => undefined, // the id stays shown
-        );
+      api.list<{ name?: string }>(LIST_ROUTES[type], { 'filter[id]': [...ids].join(','), 'page[size]': ids.size }).then(
+        (res) =>
+          setNames((n) => ({
+            ...n,
+            ...Object.fromEntries(res.data.map((x) => [`${type}:${x.id}`, String(x.attributes.name ?? '')])),
+          })),
+        () => undefined, // the id stays shown
+      );
     }
   }, [rows]);
   return names;
@@ -120,23 +133,31 @@ function useNames(rows: Resource<EventAttrs>[] | undefined): Record<string, stri
 
 export function eventColumns(names: Record<string, string>, users: Record<string, string>): Column<EventAttrs>[] {
   return [
-  { label: 'When', sort: 'occurred_at', class: 'col-time', render: (r) => formatTime(r.attributes['occurred-at']) },
-  { label: 'Action', render: (r) => <Badge tone={ACTION_TONES[r.attributes.action] ?? 'blue'}>{ACTION_LABELS[r.attributes.action] ?? r.attributes.action}</Badge> },
-  {
-    label: 'Record',
-    render: (r) => {
-      const e = r.attributes;
-      const href = e.action === 'delete' ? null : recordHref(e['resource-type'], e['resource-id'], e['organization-id']);
-      const name = e['resource-name'] || names[`${e['resource-type']}:${e['resource-id']}`] || `#${e['resource-id']}`;
-      return (
-        <span>
-          <span class="muted kind">{kindLabel(e['resource-type'])}</span> {href ? <a href={href}>{name}</a> : name}
-        </span>
-      );
+    { label: 'When', sort: 'occurred_at', class: 'col-time', render: (r) => formatTime(r.attributes['occurred-at']) },
+    {
+      label: 'Action',
+      render: (r) => (
+        <Badge tone={ACTION_TONES[r.attributes.action] ?? 'blue'}>
+          {ACTION_LABELS[r.attributes.action] ?? r.attributes.action}
+        </Badge>
+      ),
     },
-  },
-  { label: 'By', class: 'col-nowrap', render: (r) => actor(r.attributes, users) },
-  { label: 'Changes', render: (r) => <Changes e={r.attributes} /> },
+    {
+      label: 'Record',
+      render: (r) => {
+        const e = r.attributes;
+        const href =
+          e.action === 'delete' ? null : recordHref(e['resource-type'], e['resource-id'], e['organization-id']);
+        const name = e['resource-name'] || names[`${e['resource-type']}:${e['resource-id']}`] || `#${e['resource-id']}`;
+        return (
+          <span>
+            <span class="muted kind">{kindLabel(e['resource-type'])}</span> {href ? <a href={href}>{name}</a> : name}
+          </span>
+        );
+      },
+    },
+    { label: 'By', class: 'col-nowrap', render: (r) => actor(r.attributes, users) },
+    { label: 'Changes', render: (r) => <Changes e={r.attributes} /> },
   ];
 }
 
@@ -165,7 +186,17 @@ export function ActivityTable({ path, filters = {} }: { path: string; filters?: 
   );
 }
 
-const TYPES = ['', 'organizations', 'configurations', 'contacts', 'locations', 'passwords', 'documents', 'checklists', 'flexible-assets'];
+const TYPES = [
+  '',
+  'organizations',
+  'configurations',
+  'contacts',
+  'locations',
+  'passwords',
+  'documents',
+  'checklists',
+  'flexible-assets',
+];
 
 export function ActivityScreen() {
   const loc = useLocation();

@@ -5,11 +5,14 @@ import { useState } from 'preact/hooks';
 import { api, message, type Attributes, type Resource } from '../api';
 import { useList } from '../hooks';
 import { isAdmin } from '../session';
-import { Badge, Confirm, Empty, Modal, Notice, PageHeader, formatTime, text, toast , Mono } from '../ui/basics';
+import { Badge, Confirm, Empty, Modal, Notice, PageHeader, formatTime, text, toast, Mono } from '../ui/basics';
 import { FormDialog, type FieldSpec } from '../ui/form';
 import { DataTable, Pagination, type Column } from '../ui/table';
 
-const ROLES = ['administrator', 'manager', 'editor', 'creator', 'lite', 'read-only'].map((r) => ({ value: r, label: r.charAt(0).toUpperCase() + r.slice(1) }));
+const ROLES = ['administrator', 'manager', 'editor', 'creator', 'lite', 'read-only'].map((r) => ({
+  value: r,
+  label: r.charAt(0).toUpperCase() + r.slice(1),
+}));
 
 function orgList(name: string, label: string, help: string): FieldSpec {
   return { name, label, kind: 'orgs', wide: true, help };
@@ -72,7 +75,8 @@ function AdminList<A = Attributes>({
       ),
     },
   ];
-  const nameOf = (r: Resource<A>) => String((r.attributes as Attributes).name ?? (r.attributes as Attributes).email ?? '#' + r.id);
+  const nameOf = (r: Resource<A>) =>
+    String((r.attributes as Attributes).name ?? (r.attributes as Attributes).email ?? '#' + r.id);
   return (
     <div class="page">
       <PageHeader
@@ -133,7 +137,9 @@ function AdminList<A = Attributes>({
           action={deleteLabel}
           onConfirm={async () => {
             await api.remove(`${path}/${deleting.id}`);
-            toast(`${singular.charAt(0).toUpperCase() + singular.slice(1)} ${deleteLabel === 'Revoke' ? 'revoked' : 'deleted'}`);
+            toast(
+              `${singular.charAt(0).toUpperCase() + singular.slice(1)} ${deleteLabel === 'Revoke' ? 'revoked' : 'deleted'}`,
+            );
             list.reload();
           }}
           onClose={() => setDeleting(null)}
@@ -147,7 +153,13 @@ const USER_COMMON: FieldSpec[] = [
   { name: 'name', label: 'Name', required: true },
   { name: 'email', label: 'Email', kind: 'email', required: true },
   { name: 'role', label: 'Role', kind: 'select', required: true, options: ROLES },
-  { name: 'all-organizations', label: 'All organizations', kind: 'checkbox', help: 'May access every organization' },
+  {
+    name: 'all-organizations',
+    label: 'All organizations',
+    kind: 'checkbox',
+    help: 'May access every organization',
+    initial: true,
+  },
   orgList('organization-ids', 'Organizations', 'When not all organizations: the ones this user may access'),
   { name: 'group-ids', label: 'Groups', kind: 'multi', lookup: '/mortar_groups', wide: true },
   { name: 'disabled', label: 'Disabled', kind: 'checkbox', help: 'Disabled (cannot sign in)' },
@@ -166,11 +178,18 @@ export function UsersScreen() {
       columns={[
         { label: 'Name', render: (r) => <span class="cell-title">{text(r.attributes.name)}</span> },
         { label: 'Email', render: (r) => text(r.attributes.email) },
-        { label: 'Role', render: (r) => <Badge tone={r.attributes.role === 'administrator' ? 'blue' : 'neutral'}>{text(r.attributes.role)}</Badge> },
+        {
+          label: 'Role',
+          render: (r) => (
+            <Badge tone={r.attributes.role === 'administrator' ? 'blue' : 'neutral'}>{text(r.attributes.role)}</Badge>
+          ),
+        },
         {
           label: 'Access',
           render: (r) =>
-            r.attributes['all-organizations'] !== false ? 'All organizations' : `${(r.attributes['organization-ids'] as number[] | undefined)?.length ?? 0} organizations`,
+            r.attributes['all-organizations'] !== false
+              ? 'All organizations'
+              : `${(r.attributes['organization-ids'] as number[] | undefined)?.length ?? 0} organizations`,
         },
         {
           label: 'State',
@@ -225,7 +244,10 @@ export function GroupsScreen() {
         { label: 'Name', render: (r) => <span class="cell-title">{text(r.attributes.name)}</span> },
         { label: 'Description', render: (r) => text(r.attributes.description) },
         { label: 'Members', render: (r) => String((r.attributes['member-ids'] as number[] | undefined)?.length ?? 0) },
-        { label: 'Organizations', render: (r) => String((r.attributes['organization-ids'] as number[] | undefined)?.length ?? 0) },
+        {
+          label: 'Organizations',
+          render: (r) => String((r.attributes['organization-ids'] as number[] | undefined)?.length ?? 0),
+        },
         { label: 'Updated', class: 'col-time', render: (r) => formatTime(r.attributes['updated-at']) },
       ]}
       createFields={fields}
@@ -247,11 +269,23 @@ function NewKeyDialog({ name, secret, onClose }: { name: string; secret: string;
     >
       <Notice tone="warn">Copy the key now: it is shown only once and cannot be recovered.</Notice>
       <div class="secret-row">
-        <input class="secret mono" readOnly aria-label="New API key" value={secret} onFocus={(e) => (e.target as HTMLInputElement).select()} />
+        <textarea
+          class="secret mono key-block"
+          readOnly
+          rows={2}
+          aria-label="New API key"
+          value={secret}
+          onFocus={(e) => (e.target as HTMLTextAreaElement).select()}
+        />
         <button
           type="button"
           class="btn btn-small btn-primary"
-          onClick={() => navigator.clipboard.writeText(secret).then(() => toast('Key copied'), (e) => toast(message(e), 'error'))}
+          onClick={() =>
+            navigator.clipboard.writeText(secret).then(
+              () => toast('Key copied'),
+              (e) => toast(message(e), 'error'),
+            )
+          }
         >
           Copy
         </button>
@@ -278,10 +312,17 @@ export function ApiKeysScreen() {
         columns={[
           { label: 'Name', render: (r) => <span class="cell-title">{text(r.attributes.name)}</span> },
           { label: 'Prefix', render: (r) => <Mono value={r.attributes.prefix} /> },
-          { label: 'Password access', render: (r) => (r.attributes['password-access'] ? <Badge tone="amber">Yes</Badge> : 'No') },
+          {
+            label: 'Password access',
+            render: (r) => (r.attributes['password-access'] ? <Badge tone="amber">Yes</Badge> : 'No'),
+          },
           { label: 'Created', class: 'col-time', render: (r) => formatTime(r.attributes['created-at']) },
           { label: 'Last used', class: 'col-time', render: (r) => formatTime(r.attributes['last-used-at']) },
-          { label: 'State', render: (r) => (r.attributes['revoked-at'] ? <Badge tone="red">Revoked</Badge> : <Badge tone="green">Active</Badge>) },
+          {
+            label: 'State',
+            render: (r) =>
+              r.attributes['revoked-at'] ? <Badge tone="red">Revoked</Badge> : <Badge tone="green">Active</Badge>,
+          },
         ]}
         createFields={[
           { name: 'name', label: 'Name', required: true, wide: true, placeholder: 'PSA sync script' },

@@ -7,6 +7,7 @@ import { navigate } from '../router';
 import { Confirm, Empty, ErrorBanner, PageHeader, SkeletonBlock, formatDate, formatTime, toast } from '../ui/basics';
 import { FormDialog, type FieldSpec } from '../ui/form';
 import { DataTable, Pagination, type Column } from '../ui/table';
+import { can } from '../session';
 
 interface FieldAttrs {
   name: string;
@@ -32,7 +33,9 @@ export async function loadTypes(): Promise<AssetType[]> {
     'page[size]': 1000,
     sort: 'name',
   });
-  const fields = (res.included ?? []).filter((r) => r.type === 'flexible-asset-fields') as unknown as Resource<FieldAttrs>[];
+  const fields = (res.included ?? []).filter(
+    (r) => r.type === 'flexible-asset-fields',
+  ) as unknown as Resource<FieldAttrs>[];
   return res.data.map((t) => ({
     id: t.id,
     name: t.attributes.name,
@@ -64,7 +67,8 @@ function fieldSpec(f: FieldAttrs): FieldSpec | null {
 function storedTraits(traits: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(traits)) {
-    const values = v && typeof v === 'object' && !Array.isArray(v) ? (v as { values?: { id: number }[] }).values : undefined;
+    const values =
+      v && typeof v === 'object' && !Array.isArray(v) ? (v as { values?: { id: number }[] }).values : undefined;
     out[k] = Array.isArray(values) ? values.map((x) => x.id) : v;
   }
   return out;
@@ -100,7 +104,14 @@ function NewTypeDialog({ onClose, onDone }: { onClose: () => void; onDone: () =>
               .split('\n')
               .map((s) => s.trim())
               .filter(Boolean)
-              .map((name, i) => ({ order: i + 1, name, kind: 'Text', required: i === 0, 'use-for-title': i === 0, 'show-in-list': true })),
+              .map((name, i) => ({
+                order: i + 1,
+                name,
+                kind: 'Text',
+                required: i === 0,
+                'use-for-title': i === 0,
+                'show-in-list': true,
+              })),
           }),
         },
       ]}
@@ -118,13 +129,16 @@ function TypeAssets({ orgId, type }: { orgId: string; type: AssetType }) {
   const [page, setPage] = useState(1);
   const [creating, setCreating] = useState(false);
   const size = 50;
-  const list = useList<{ name: string | null; traits: Record<string, unknown>; 'updated-at': string }>('/flexible_assets', {
-    'filter[flexible_asset_type_id]': type.id,
-    'filter[organization_id]': orgId,
-    'page[number]': page,
-    'page[size]': size,
-    sort: 'name',
-  });
+  const list = useList<{ name: string | null; traits: Record<string, unknown>; 'updated-at': string }>(
+    '/flexible_assets',
+    {
+      'filter[flexible_asset_type_id]': type.id,
+      'filter[organization_id]': orgId,
+      'page[number]': page,
+      'page[size]': size,
+      sort: 'name',
+    },
+  );
   const listed = type.fields.filter((f) => f['show-in-list']).slice(0, 5);
   const columns: Column<{ name: string | null; traits: Record<string, unknown>; 'updated-at': string }>[] = [
     {
@@ -135,7 +149,10 @@ function TypeAssets({ orgId, type }: { orgId: string; type: AssetType }) {
         </a>
       ),
     },
-    ...listed.slice(1).map((f) => ({ label: f.name, render: (r: Resource<{ traits: Record<string, unknown> }>) => traitText(r.attributes.traits?.[f['name-key']]) })),
+    ...listed.slice(1).map((f) => ({
+      label: f.name,
+      render: (r: Resource<{ traits: Record<string, unknown> }>) => traitText(r.attributes.traits?.[f['name-key']]),
+    })),
     { label: 'Updated', class: 'col-time', render: (r) => formatTime(r.attributes['updated-at']) },
   ];
   const specs = type.fields.map(fieldSpec).filter((f): f is FieldSpec => f !== null);
@@ -144,9 +161,11 @@ function TypeAssets({ orgId, type }: { orgId: string; type: AssetType }) {
       <div class="toolbar">
         <span class="muted">{type.description}</span>
         <span class="toolbar-spacer" />
-        <button type="button" class="btn btn-primary" data-shortcut="n" onClick={() => setCreating(true)}>
-          New {type.name}
-        </button>
+        {can('create') && (
+          <button type="button" class="btn btn-primary" data-shortcut="n" onClick={() => setCreating(true)}>
+            New {type.name}
+          </button>
+        )}
       </div>
       <div class="card">
         <DataTable
@@ -196,9 +215,11 @@ export function AssetsTab({ orgId }: { orgId: string }) {
         <Empty
           title="No flexible asset types yet"
           action={
-            <button type="button" class="btn btn-primary" onClick={() => setNewType(true)}>
-              Create an asset type
-            </button>
+            can('create', 'configuration') && (
+              <button type="button" class="btn btn-primary" onClick={() => setNewType(true)}>
+                Create an asset type
+              </button>
+            )
           }
         >
           Asset types describe the structured records you keep per client: Wi-Fi networks, backups, licences.
@@ -208,13 +229,20 @@ export function AssetsTab({ orgId }: { orgId: string }) {
         <div class="assets-layout">
           <nav class="subnav" aria-label="Asset types">
             {types.data.map((t) => (
-              <button key={t.id} type="button" class={t.id === current.id ? 'subnav-item subnav-active' : 'subnav-item'} onClick={() => setSelected(t.id)}>
+              <button
+                key={t.id}
+                type="button"
+                class={t.id === current.id ? 'subnav-item subnav-active' : 'subnav-item'}
+                onClick={() => setSelected(t.id)}
+              >
                 {t.name}
               </button>
             ))}
-            <button type="button" class="subnav-item subnav-add" onClick={() => setNewType(true)}>
-              + New type
-            </button>
+            {can('create', 'configuration') && (
+              <button type="button" class="subnav-item subnav-add" onClick={() => setNewType(true)}>
+                + New type
+              </button>
+            )}
           </nav>
           <div class="assets-main">
             <TypeAssets key={current.id} orgId={orgId} type={current} />
@@ -251,14 +279,16 @@ export function AssetScreen({ id }: { id: string }) {
         actions={
           a && (
             <>
-              {type && (
+              {type && can('update') && (
                 <button type="button" class="btn" onClick={() => setEditing(true)}>
                   Edit
                 </button>
               )}
-              <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
-                Delete
-              </button>
+              {can('delete') && (
+                <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
+                  Delete
+                </button>
+              )}
             </>
           )
         }
@@ -268,10 +298,14 @@ export function AssetScreen({ id }: { id: string }) {
       {a && (
         <div class="card card-pad">
           <dl class="details details-grid">
-            {(type?.fields ?? Object.keys(traits).map((k) => ({ name: k, 'name-key': k, kind: 'Text' }) as FieldAttrs)).map((f) => (
+            {(
+              type?.fields ?? Object.keys(traits).map((k) => ({ name: k, 'name-key': k, kind: 'Text' }) as FieldAttrs)
+            ).map((f) => (
               <>
                 <dt key={`t-${f['name-key']}`}>{f.name}</dt>
-                <dd key={`d-${f['name-key']}`}>{f.kind === 'Date' ? formatDate(traits[f['name-key']]) : traitText(traits[f['name-key']])}</dd>
+                <dd key={`d-${f['name-key']}`}>
+                  {f.kind === 'Date' ? formatDate(traits[f['name-key']]) : traitText(traits[f['name-key']])}
+                </dd>
               </>
             ))}
             <dt>Updated</dt>
@@ -285,7 +319,11 @@ export function AssetScreen({ id }: { id: string }) {
           fields={type.fields.map(fieldSpec).filter((f): f is FieldSpec => f !== null)}
           record={traits}
           // PATCH replaces the traits: fields this form cannot edit keep their stored values.
-          submit={(changed) => api.update(`/flexible_assets/${id}`, 'flexible-assets', id, { traits: { ...storedTraits(traits), ...changed } })}
+          submit={(changed) =>
+            api.update(`/flexible_assets/${id}`, 'flexible-assets', id, {
+              traits: { ...storedTraits(traits), ...changed },
+            })
+          }
           onClose={() => setEditing(false)}
           onDone={() => {
             toast('Asset saved');

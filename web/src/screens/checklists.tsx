@@ -6,6 +6,7 @@ import { useList } from '../hooks';
 import { Badge, Confirm, Empty, ErrorBanner, SkeletonBlock, formatDate, formatTime, toast } from '../ui/basics';
 import { FormDialog } from '../ui/form';
 import { Pagination } from '../ui/table';
+import { can } from '../session';
 
 interface Item {
   id: number;
@@ -24,7 +25,15 @@ interface ChecklistAttrs {
   items: Item[];
 }
 
-function ChecklistCard({ list, onChange, onDelete }: { list: Resource<ChecklistAttrs>; onChange: (c: Resource<ChecklistAttrs>) => void; onDelete: () => void }) {
+function ChecklistCard({
+  list,
+  onChange,
+  onDelete,
+}: {
+  list: Resource<ChecklistAttrs>;
+  onChange: (c: Resource<ChecklistAttrs>) => void;
+  onDelete: () => void;
+}) {
   // Ticks show at once; the server's answer replaces them (or they revert on an error).
   const [pending, setPending] = useState<Record<number, boolean>>({});
   const items = (list.attributes.items ?? []).map((i) => (i.id in pending ? { ...i, completed: pending[i.id] } : i));
@@ -43,12 +52,26 @@ function ChecklistCard({ list, onChange, onDelete }: { list: Resource<ChecklistA
         </div>
         <div class="checklist-side">
           {list.attributes['completed-at'] ? <Badge tone="green">Complete</Badge> : <Badge tone="amber">Open</Badge>}
-          <button type="button" class="btn btn-small btn-ghost btn-danger-text" onClick={onDelete} aria-label={`Delete ${list.attributes.name}`}>
-            Delete
-          </button>
+          {can('delete') && (
+            <button
+              type="button"
+              class="btn btn-small btn-ghost btn-danger-text"
+              onClick={onDelete}
+              aria-label={`Delete ${list.attributes.name}`}
+            >
+              Delete
+            </button>
+          )}
         </div>
       </header>
-      <div class="progress" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} aria-label="Progress">
+      <div
+        class="progress"
+        role="progressbar"
+        aria-valuenow={pct}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-label="Progress"
+      >
         <span class="progress-bar" style={{ width: `${pct}%` }} />
       </div>
       {list.attributes.description && <p class="checklist-desc">{list.attributes.description}</p>}
@@ -59,11 +82,14 @@ function ChecklistCard({ list, onChange, onDelete }: { list: Resource<ChecklistA
               <input
                 type="checkbox"
                 checked={item.completed}
+                disabled={!can('complete')}
                 onChange={async () => {
                   const complete = !item.completed;
                   setPending((p) => ({ ...p, [item.id]: complete }));
                   try {
-                    const updated = await api.action<ChecklistAttrs>(`/checklists/${list.id}/items/${item.id}/${complete ? 'complete' : 'uncomplete'}`);
+                    const updated = await api.action<ChecklistAttrs>(
+                      `/checklists/${list.id}/items/${item.id}/${complete ? 'complete' : 'uncomplete'}`,
+                    );
                     onChange(updated);
                   } catch (e) {
                     toast(message(e), 'error');
@@ -77,7 +103,9 @@ function ChecklistCard({ list, onChange, onDelete }: { list: Resource<ChecklistA
               />
               <span class="item-name">{item.name}</span>
             </label>
-            {item.completed && item['completed-at'] && <span class="muted item-when">{formatTime(item['completed-at'])}</span>}
+            {item.completed && item['completed-at'] && (
+              <span class="muted item-when">{formatTime(item['completed-at'])}</span>
+            )}
           </li>
         ))}
       </ul>
@@ -101,9 +129,11 @@ export function ChecklistsTab({ orgId }: { orgId: string }) {
     <section aria-label="Checklists">
       <div class="toolbar">
         <span class="toolbar-spacer" />
-        <button type="button" class="btn btn-primary" data-shortcut="n" onClick={() => setCreating(true)}>
-          New checklist
-        </button>
+        {can('create') && (
+          <button type="button" class="btn btn-primary" data-shortcut="n" onClick={() => setCreating(true)}>
+            New checklist
+          </button>
+        )}
       </div>
       <ErrorBanner error={list.error} onRetry={list.reload} />
       {list.loading && !rows && <SkeletonBlock lines={6} />}
@@ -123,7 +153,12 @@ export function ChecklistsTab({ orgId }: { orgId: string }) {
       )}
       <div class="checklist-grid">
         {rows?.map((c) => (
-          <ChecklistCard key={c.id} list={c} onChange={(u) => setOverrides((o) => ({ ...o, [u.id]: u }))} onDelete={() => setDeleting(c)} />
+          <ChecklistCard
+            key={c.id}
+            list={c}
+            onChange={(u) => setOverrides((o) => ({ ...o, [u.id]: u }))}
+            onDelete={() => setDeleting(c)}
+          />
         ))}
       </div>
       <Pagination meta={list.data?.meta} size={size} onPage={setPage} />
@@ -141,7 +176,10 @@ export function ChecklistsTab({ orgId }: { orgId: string }) {
               placeholder: 'Create AD account\nCreate mailbox\nIssue laptop',
               help: 'One step per line (or choose a template).',
               set: (v) => {
-                const lines = v.split('\n').map((s) => s.trim()).filter(Boolean);
+                const lines = v
+                  .split('\n')
+                  .map((s) => s.trim())
+                  .filter(Boolean);
                 return lines.length ? { items: lines.map((name, i) => ({ name, position: i + 1 })) } : {};
               },
             },

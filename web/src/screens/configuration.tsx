@@ -3,10 +3,23 @@ import { useState } from 'preact/hooks';
 import { api, type Attributes, type Resource } from '../api';
 import { useAsync, useList } from '../hooks';
 import { navigate } from '../router';
-import { Badge, Confirm, Empty, ErrorBanner, PageHeader, SkeletonBlock, formatDate, formatTime, text, toast , Mono } from '../ui/basics';
+import {
+  Badge,
+  Confirm,
+  Empty,
+  ErrorBanner,
+  PageHeader,
+  SkeletonBlock,
+  formatDate,
+  formatTime,
+  text,
+  toast,
+  Mono,
+} from '../ui/basics';
 import { FormDialog, type FieldSpec } from '../ui/form';
 import { DataTable, type Column } from '../ui/table';
 import { CONFIGURATIONS } from './organization';
+import { can } from '../session';
 import { ActivityTable } from './activity';
 
 const INTERFACE_FIELDS: FieldSpec[] = [
@@ -42,12 +55,16 @@ function Interfaces({ configId }: { configId: string }) {
       class: 'col-actions',
       render: (r) => (
         <div class="row-actions">
-          <button type="button" class="btn btn-small btn-ghost" onClick={() => setEditing(r)}>
-            Edit
-          </button>
-          <button type="button" class="btn btn-small btn-ghost btn-danger-text" onClick={() => setDeleting(r)}>
-            Delete
-          </button>
+          {can('update') && (
+            <button type="button" class="btn btn-small btn-ghost" onClick={() => setEditing(r)}>
+              Edit
+            </button>
+          )}
+          {can('delete') && (
+            <button type="button" class="btn btn-small btn-ghost btn-danger-text" onClick={() => setDeleting(r)}>
+              Delete
+            </button>
+          )}
         </div>
       ),
     },
@@ -56,9 +73,11 @@ function Interfaces({ configId }: { configId: string }) {
     <section class="section" aria-label="Interfaces">
       <div class="section-head">
         <h2>Interfaces</h2>
-        <button type="button" class="btn btn-small" onClick={() => setCreating(true)}>
-          Add interface
-        </button>
+        {can('create') && (
+          <button type="button" class="btn btn-small" onClick={() => setCreating(true)}>
+            Add interface
+          </button>
+        )}
       </div>
       <div class="card">
         <DataTable
@@ -68,14 +87,22 @@ function Interfaces({ configId }: { configId: string }) {
           loading={list.loading}
           error={list.error}
           onRetry={list.reload}
-          empty={<Empty title="No interfaces">Add the device's network interfaces with their IP and MAC addresses.</Empty>}
+          empty={
+            <Empty title="No interfaces">Add the device's network interfaces with their IP and MAC addresses.</Empty>
+          }
         />
       </div>
       {creating && (
         <FormDialog
           title="Add interface"
           fields={INTERFACE_FIELDS}
-          submit={(a) => api.create(`/configurations/${configId}/relationships/configuration_interfaces`, 'configuration-interfaces', a)}
+          submit={(a) =>
+            api.create(
+              `/configurations/${configId}/relationships/configuration_interfaces`,
+              'configuration-interfaces',
+              a,
+            )
+          }
           onClose={() => setCreating(false)}
           onDone={() => {
             toast('Interface added');
@@ -88,7 +115,9 @@ function Interfaces({ configId }: { configId: string }) {
           title="Edit interface"
           fields={INTERFACE_FIELDS}
           record={editing.attributes}
-          submit={(a) => api.update(`/configuration_interfaces/${editing.id}`, 'configuration-interfaces', editing.id, a)}
+          submit={(a) =>
+            api.update(`/configuration_interfaces/${editing.id}`, 'configuration-interfaces', editing.id, a)
+          }
           onClose={() => setEditing(null)}
           onDone={() => {
             toast('Interface saved');
@@ -134,7 +163,9 @@ export function ConfigurationScreen({ id }: { id: string }) {
           c && (
             <span class="meta-line">
               {c['configuration-type-name'] ? <Badge>{String(c['configuration-type-name'])}</Badge> : null}
-              {c['configuration-status-name'] ? <Badge tone="green">{String(c['configuration-status-name'])}</Badge> : null}
+              {c['configuration-status-name'] ? (
+                <Badge tone="green">{String(c['configuration-status-name'])}</Badge>
+              ) : null}
               {c.archived ? <Badge tone="amber">Archived</Badge> : null}
               <span class="muted">Updated {formatTime(c['updated-at'])}</span>
             </span>
@@ -143,12 +174,16 @@ export function ConfigurationScreen({ id }: { id: string }) {
         actions={
           c && (
             <>
-              <button type="button" class="btn" onClick={() => setEditing(true)}>
-                Edit
-              </button>
-              <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
-                Delete
-              </button>
+              {can('update') && (
+                <button type="button" class="btn" onClick={() => setEditing(true)}>
+                  Edit
+                </button>
+              )}
+              {can('delete') && (
+                <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
+                  Delete
+                </button>
+              )}
             </>
           )
         }
@@ -186,7 +221,10 @@ export function ConfigurationScreen({ id }: { id: string }) {
             <div class="section-head">
               <h2>History</h2>
             </div>
-            <ActivityTable path="/activity_events" filters={{ 'filter[resource_type]': 'configurations', 'filter[resource_id]': id }} />
+            <ActivityTable
+              path="/activity_events"
+              filters={{ 'filter[resource_type]': 'configurations', 'filter[resource_id]': id }}
+            />
           </section>
         </>
       )}

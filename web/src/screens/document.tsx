@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Attributes } from '../api';
 import { useAsync } from '../hooks';
+import { can } from '../session';
 import { Badge, ErrorBanner, PageHeader, SkeletonBlock, formatTime, toast } from '../ui/basics';
 
 const TOOLS: { label: string; title: string; run: () => void }[] = [
@@ -17,7 +18,7 @@ const TOOLS: { label: string; title: string; run: () => void }[] = [
   { label: '1. List', title: 'Numbered list', run: () => document.execCommand('insertOrderedList') },
   { label: '❝', title: 'Quote', run: () => document.execCommand('formatBlock', false, 'blockquote') },
   { label: '</>', title: 'Code block', run: () => document.execCommand('formatBlock', false, 'pre') },
-  { label: '⎯', title: 'Horizontal rule', run: () => document.execCommand('insertHorizontalRule') },
+  { label: 'HR', title: 'Horizontal rule', run: () => document.execCommand('insertHorizontalRule') },
   {
     label: 'Link',
     title: 'Link (Ctrl+K)',
@@ -29,7 +30,17 @@ const TOOLS: { label: string; title: string; run: () => void }[] = [
   { label: 'Clear', title: 'Clear formatting', run: () => document.execCommand('removeFormat') },
 ];
 
-export function RichTextEditor({ initial, onInput, onSave }: { initial: string; onInput: (html: string) => void; onSave: () => void }) {
+export function RichTextEditor({
+  initial,
+  onInput,
+  onSave,
+  readOnly,
+}: {
+  initial: string;
+  onInput: (html: string) => void;
+  onSave: () => void;
+  readOnly?: boolean;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (ref.current) ref.current.innerHTML = initial;
@@ -37,29 +48,31 @@ export function RichTextEditor({ initial, onInput, onSave }: { initial: string; 
   }, [initial]);
   return (
     <div class="editor">
-      <div class="editor-toolbar" role="toolbar" aria-label="Formatting">
-        {TOOLS.map((t) => (
-          <button
-            key={t.title}
-            type="button"
-            class="tool"
-            title={t.title}
-            aria-label={t.title}
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={() => {
-              ref.current?.focus();
-              t.run();
-              onInput(ref.current?.innerHTML ?? '');
-            }}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+      {!readOnly && (
+        <div class="editor-toolbar" role="toolbar" aria-label="Formatting">
+          {TOOLS.map((t) => (
+            <button
+              key={t.title}
+              type="button"
+              class="tool"
+              title={t.title}
+              aria-label={t.title}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => {
+                ref.current?.focus();
+                t.run();
+                onInput(ref.current?.innerHTML ?? '');
+              }}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      )}
       <div
         ref={ref}
         class="editor-body prose"
-        contentEditable
+        contentEditable={!readOnly}
         role="textbox"
         aria-multiline="true"
         aria-label="Document body"
@@ -142,14 +155,19 @@ export function DocumentScreen({ id }: { id: string }) {
         subtitle={
           d && (
             <span class="meta-line">
-              {d.published ? <Badge tone="green">Published {formatTime(d['published-at'])}</Badge> : <Badge>Draft</Badge>}
+              {d.published ? (
+                <Badge tone="green">Published {formatTime(d['published-at'])}</Badge>
+              ) : (
+                <Badge>Draft</Badge>
+              )}
               <span class="muted">Updated {formatTime(d['updated-at'])}</span>
               {dirty && <Badge tone="amber">Unsaved changes</Badge>}
             </span>
           )
         }
         actions={
-          d && (
+          d &&
+          can('update') && (
             <>
               <button type="button" class="btn" onClick={publish}>
                 Publish
@@ -167,6 +185,7 @@ export function DocumentScreen({ id }: { id: string }) {
         <div class="card doc-card">
           <input
             class="doc-title"
+            readOnly={!can('update')}
             aria-label="Document title"
             value={name}
             onInput={(e) => {
@@ -187,6 +206,7 @@ export function DocumentScreen({ id }: { id: string }) {
               setDirty(true);
             }}
             onSave={save}
+            readOnly={!can('update')}
           />
         </div>
       )}

@@ -25,7 +25,10 @@ const DOCUMENTS: KindDef<Attributes> = {
       ),
     },
     { label: 'Folder', render: (r) => String(r.attributes['document-folder-name'] ?? '—') },
-    { label: 'State', render: (r) => (r.attributes.published ? <Badge tone="green">Published</Badge> : <Badge>Draft</Badge>) },
+    {
+      label: 'State',
+      render: (r) => (r.attributes.published ? <Badge tone="green">Published</Badge> : <Badge>Draft</Badge>),
+    },
     { label: 'Updated', sort: 'updated_at', class: 'col-time', render: (r) => formatTime(r.attributes['updated-at']) },
   ],
   fields: [{ name: 'name', label: 'Name', required: true, wide: true, placeholder: 'Backup procedure' }],

@@ -39,11 +39,26 @@ export function LoginScreen({ next }: { next: string }) {
           )}
           <div class="field">
             <label for="login-email">Email</label>
-            <input id="login-email" type="email" autocomplete="username" required autofocus value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+            <input
+              id="login-email"
+              type="email"
+              autocomplete="username"
+              required
+              autofocus
+              value={email}
+              onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+            />
           </div>
           <div class="field">
             <label for="login-password">Password</label>
-            <input id="login-password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
+            <input
+              id="login-password"
+              type="password"
+              autocomplete="current-password"
+              required
+              value={password}
+              onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+            />
           </div>
           <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in'}

@@ -3,8 +3,21 @@ import { useState } from 'preact/hooks';
 import { api, type Attributes } from '../api';
 import { useAsync } from '../hooks';
 import { navigate, useLocation } from '../router';
-import { Badge, Confirm, ErrorBanner, PageHeader, SkeletonBlock, Tabs, formatDate, formatTime, text, toast , Mono } from '../ui/basics';
+import {
+  Badge,
+  Confirm,
+  ErrorBanner,
+  PageHeader,
+  SkeletonBlock,
+  Tabs,
+  formatDate,
+  formatTime,
+  text,
+  toast,
+  Mono,
+} from '../ui/basics';
 import { FormDialog } from '../ui/form';
+import { can } from '../session';
 import { ResourceTab, type KindDef } from './resource_tab';
 import { ORG_FIELDS, type OrgAttrs } from './organizations';
 import { PasswordsTab } from './passwords';
@@ -25,9 +38,25 @@ export const CONFIGURATIONS: KindDef<A> = {
   emptyText: 'Servers, workstations, firewalls, printers: every device you manage for this client.',
   rowHref: (org, r) => `/${org}/configurations/${r.id}`,
   columns: [
-    { label: 'Name', sort: 'name', render: (r) => <a class="cell-title" href={`/${r.attributes['organization-id']}/configurations/${r.id}`}>{String(r.attributes.name)}</a> },
+    {
+      label: 'Name',
+      sort: 'name',
+      render: (r) => (
+        <a class="cell-title" href={`/${r.attributes['organization-id']}/configurations/${r.id}`}>
+          {String(r.attributes.name)}
+        </a>
+      ),
+    },
     { label: 'Type', render: (r) => text(r.attributes['configuration-type-name']) },
-    { label: 'Status', render: (r) => (r.attributes['configuration-status-name'] ? <Badge tone="green">{String(r.attributes['configuration-status-name'])}</Badge> : '—') },
+    {
+      label: 'Status',
+      render: (r) =>
+        r.attributes['configuration-status-name'] ? (
+          <Badge tone="green">{String(r.attributes['configuration-status-name'])}</Badge>
+        ) : (
+          '—'
+        ),
+    },
     { label: 'Hostname', render: (r) => <Mono value={r.attributes.hostname} /> },
     { label: 'Primary IP', render: (r) => <Mono value={r.attributes['primary-ip']} /> },
     { label: 'Serial', render: (r) => <Mono value={r.attributes['serial-number']} /> },
@@ -35,14 +64,33 @@ export const CONFIGURATIONS: KindDef<A> = {
   ],
   fields: [
     { name: 'name', label: 'Name', required: true, placeholder: 'CD-FS01' },
-    { name: 'configuration-type-id', label: 'Type', kind: 'select', required: true, lookup: '/configuration_types', creatable: 'configuration-types' },
-    { name: 'configuration-status-id', label: 'Status', kind: 'select', lookup: '/configuration_statuses', creatable: 'configuration-statuses' },
+    {
+      name: 'configuration-type-id',
+      label: 'Type',
+      kind: 'select',
+      required: true,
+      lookup: '/configuration_types',
+      creatable: 'configuration-types',
+    },
+    {
+      name: 'configuration-status-id',
+      label: 'Status',
+      kind: 'select',
+      lookup: '/configuration_statuses',
+      creatable: 'configuration-statuses',
+    },
     { name: 'hostname', label: 'Hostname' },
     { name: 'primary-ip', label: 'Primary IP', placeholder: '192.168.10.5' },
     { name: 'mac-address', label: 'MAC address', placeholder: '3C:52:82:10:AA:01' },
     { name: 'serial-number', label: 'Serial number' },
     { name: 'asset-tag', label: 'Asset tag' },
-    { name: 'manufacturer-id', label: 'Manufacturer', kind: 'select', lookup: '/manufacturers', creatable: 'manufacturers' },
+    {
+      name: 'manufacturer-id',
+      label: 'Manufacturer',
+      kind: 'select',
+      lookup: '/manufacturers',
+      creatable: 'manufacturers',
+    },
     { name: 'warranty-expires-at', label: 'Warranty expires', kind: 'date' },
     { name: 'installed-at', label: 'Installed', kind: 'date' },
     { name: 'notes', label: 'Notes', kind: 'textarea' },
@@ -58,7 +106,16 @@ export const CONTACTS: KindDef<A> = {
   sort: 'last_name',
   emptyText: 'The people at this client you call: owners, office managers, key users.',
   columns: [
-    { label: 'Name', sort: 'last_name', render: (r) => <span class="cell-title">{text(r.attributes.name)}{r.attributes.important === true && <Badge tone="amber">Important</Badge>}</span> },
+    {
+      label: 'Name',
+      sort: 'last_name',
+      render: (r) => (
+        <span class="cell-title">
+          {text(r.attributes.name)}
+          {r.attributes.important === true && <Badge tone="amber">Important</Badge>}
+        </span>
+      ),
+    },
     { label: 'Title', render: (r) => text(r.attributes.title) },
     { label: 'Type', render: (r) => text(r.attributes['contact-type-name']) },
     { label: 'Email', render: (r) => <EntryList entries={r.attributes['contact-emails']} mail /> },
@@ -97,8 +154,20 @@ export const LOCATIONS: KindDef<A> = {
   sort: 'name',
   emptyText: 'Offices, branches and data centres of this client.',
   columns: [
-    { label: 'Name', sort: 'name', render: (r) => <span class="cell-title">{String(r.attributes.name)}{r.attributes.primary === true && <Badge tone="blue">Primary</Badge>}</span> },
-    { label: 'Address', render: (r) => text([r.attributes['address-1'], r.attributes['address-2']].filter(Boolean).join(', ')) },
+    {
+      label: 'Name',
+      sort: 'name',
+      render: (r) => (
+        <span class="cell-title">
+          {String(r.attributes.name)}
+          {r.attributes.primary === true && <Badge tone="blue">Primary</Badge>}
+        </span>
+      ),
+    },
+    {
+      label: 'Address',
+      render: (r) => text([r.attributes['address-1'], r.attributes['address-2']].filter(Boolean).join(', ')),
+    },
     { label: 'City', render: (r) => text(r.attributes.city) },
     { label: 'Postal code', render: (r) => text(r.attributes['postal-code']) },
     { label: 'Phone', render: (r) => text(r.attributes['formatted-phone']) },
@@ -161,12 +230,16 @@ export function OrganizationScreen({ id, tab }: { id: string; tab: string }) {
         actions={
           o && (
             <>
-              <button type="button" class="btn" onClick={() => setEditing(true)}>
-                Edit
-              </button>
-              <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
-                Delete
-              </button>
+              {can('update', 'organizations') && (
+                <button type="button" class="btn" onClick={() => setEditing(true)}>
+                  Edit
+                </button>
+              )}
+              {can('delete', 'organizations') && (
+                <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
+                  Delete
+                </button>
+              )}
             </>
           )
         }

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type ListResult, type Resource } from '../api';
 import { useAsync, emptyMeta } from '../hooks';
 import { navigate, setQuery, useLocation } from '../router';
+import { can } from '../session';
 import { Badge, Empty, PageHeader, formatTime, text } from '../ui/basics';
 import { DataTable, Pagination, type Column } from '../ui/table';
 import { FormDialog, type FieldSpec } from '../ui/form';
@@ -25,8 +26,20 @@ export interface OrgAttrs {
 export const ORG_FIELDS: FieldSpec[] = [
   { name: 'name', label: 'Name', required: true, placeholder: 'Contoso Dental' },
   { name: 'short-name', label: 'Short name', placeholder: 'contoso' },
-  { name: 'organization-type-id', label: 'Type', kind: 'select', lookup: '/organization_types', creatable: 'organization-types' },
-  { name: 'organization-status-id', label: 'Status', kind: 'select', lookup: '/organization_statuses', creatable: 'organization-statuses' },
+  {
+    name: 'organization-type-id',
+    label: 'Type',
+    kind: 'select',
+    lookup: '/organization_types',
+    creatable: 'organization-types',
+  },
+  {
+    name: 'organization-status-id',
+    label: 'Status',
+    kind: 'select',
+    lookup: '/organization_statuses',
+    creatable: 'organization-statuses',
+  },
   { name: 'description', label: 'Description', kind: 'textarea' },
   { name: 'quick-notes', label: 'Quick notes', kind: 'textarea' },
   { name: 'alert', label: 'Alert', wide: true, help: 'Shown as a warning on the organization page' },
@@ -76,13 +89,27 @@ export function OrganizationsScreen() {
       ),
     },
     { label: 'Short name', sort: q ? undefined : 'short_name', render: (o) => text(o.attributes['short-name']) },
-    { label: 'Type', sort: q ? undefined : 'organization_type_name', render: (o) => text(o.attributes['organization-type-name']) },
+    {
+      label: 'Type',
+      sort: q ? undefined : 'organization_type_name',
+      render: (o) => text(o.attributes['organization-type-name']),
+    },
     {
       label: 'Status',
       sort: q ? undefined : 'organization_status_name',
-      render: (o) => (o.attributes['organization-status-name'] ? <Badge tone="green">{o.attributes['organization-status-name']}</Badge> : '—'),
+      render: (o) =>
+        o.attributes['organization-status-name'] ? (
+          <Badge tone="green">{o.attributes['organization-status-name']}</Badge>
+        ) : (
+          '—'
+        ),
     },
-    { label: 'Updated', sort: q ? undefined : 'updated_at', class: 'col-time', render: (o) => formatTime(o.attributes['updated-at']) },
+    {
+      label: 'Updated',
+      sort: q ? undefined : 'updated_at',
+      class: 'col-time',
+      render: (o) => formatTime(o.attributes['updated-at']),
+    },
   ];
 
   return (
@@ -91,9 +118,11 @@ export function OrganizationsScreen() {
         title="Organizations"
         subtitle="Your clients and their documentation"
         actions={
-          <button type="button" class="btn btn-primary" data-shortcut="n" onClick={() => setCreating(true)}>
-            New organization
-          </button>
+          can('create', 'organizations') && (
+            <button type="button" class="btn btn-primary" data-shortcut="n" onClick={() => setCreating(true)}>
+              New organization
+            </button>
+          )
         }
       />
       <div class="toolbar">
@@ -125,9 +154,11 @@ export function OrganizationsScreen() {
               <Empty
                 title="No organizations yet"
                 action={
-                  <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
-                    Create the first organization
-                  </button>
+                  can('create', 'organizations') && (
+                    <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
+                      Create the first organization
+                    </button>
+                  )
                 }
               >
                 Each client you document is an organization.

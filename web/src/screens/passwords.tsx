@@ -3,10 +3,11 @@
 // records each reveal in the activity log.
 import { useEffect, useState } from 'preact/hooks';
 import { api, message, type Attributes } from '../api';
-import { Modal, ErrorBanner, SkeletonBlock, formatTime, text, toast , Mono } from '../ui/basics';
+import { Modal, ErrorBanner, SkeletonBlock, formatTime, text, toast, Mono } from '../ui/basics';
 import { FormDialog } from '../ui/form';
 import { ResourceTab, type KindDef } from './resource_tab';
 import { restrictionFields } from './restriction';
+import { can } from '../session';
 
 type A = Attributes;
 
@@ -34,13 +35,10 @@ export function RevealDialog({ id, name, onClose }: { id: string; name: string; 
   const [shown, setShown] = useState(true);
   const [record, setRecord] = useState<A | null>(null);
   useEffect(() => {
-    api.one(`/passwords/${id}`, { show_password: 'true' }).then(
-      (r) => {
-        setRecord(r.attributes);
-        setSecret(String(r.attributes.password ?? ''));
-      },
-      setError,
-    );
+    api.one(`/passwords/${id}`, { show_password: 'true' }).then((r) => {
+      setRecord(r.attributes);
+      setSecret(String(r.attributes.password ?? ''));
+    }, setError);
   }, [id]);
   return (
     <Modal title={`Password: ${name}`} onClose={onClose}>
@@ -63,14 +61,25 @@ export function RevealDialog({ id, name, onClose }: { id: string; name: string; 
           <dt>Password</dt>
           <dd>
             <div class="secret-row">
-              <input class="secret mono" readOnly aria-label="Password value" type={shown ? 'text' : 'password'} value={secret} />
+              <input
+                class="secret mono"
+                readOnly
+                aria-label="Password value"
+                type={shown ? 'text' : 'password'}
+                value={secret}
+              />
               <button type="button" class="btn btn-small" onClick={() => setShown(!shown)}>
                 {shown ? 'Hide' : 'Show'}
               </button>
               <button
                 type="button"
                 class="btn btn-small btn-primary"
-                onClick={() => copyText(secret).then(() => toast('Password copied'), (e) => toast(message(e), 'error'))}
+                onClick={() =>
+                  copyText(secret).then(
+                    () => toast('Password copied'),
+                    (e) => toast(message(e), 'error'),
+                  )
+                }
               >
                 Copy
               </button>
@@ -102,7 +111,9 @@ function ChangeSecretDialog({ id, onClose, onDone }: { id: string; onClose: () =
 }
 
 export function PasswordsTab({ orgId, open }: { orgId: string; open: string | null }) {
-  const [revealing, setRevealing] = useState<{ id: string; name: string } | null>(open ? { id: open, name: `#${open}` } : null);
+  const [revealing, setRevealing] = useState<{ id: string; name: string } | null>(
+    open ? { id: open, name: `#${open}` } : null,
+  );
   const [changing, setChanging] = useState<string | null>(null);
   const def: KindDef<A> = {
     path: '/passwords',
@@ -127,36 +138,68 @@ export function PasswordsTab({ orgId, open }: { orgId: string; open: string | nu
             '—'
           ),
       },
-      { label: 'Password', render: () => <span class="mono muted" aria-label="hidden">••••••••</span> },
-      { label: 'Updated', sort: 'updated_at', class: 'col-time', render: (r) => formatTime(r.attributes['updated-at']) },
+      {
+        label: 'Password',
+        render: () => (
+          <span class="mono muted" aria-label="hidden">
+            ••••••••
+          </span>
+        ),
+      },
+      {
+        label: 'Updated',
+        sort: 'updated_at',
+        class: 'col-time',
+        render: (r) => formatTime(r.attributes['updated-at']),
+      },
     ],
     rowActions: (r) => (
       <>
-        <button type="button" class="btn btn-small" onClick={() => setRevealing({ id: r.id, name: String(r.attributes.name) })} aria-label={`Reveal ${String(r.attributes.name)}`}>
-          Reveal
-        </button>
-        <button
-          type="button"
-          class="btn btn-small btn-ghost"
-          aria-label={`Copy ${String(r.attributes.name)}`}
-          onClick={() =>
-            fetchSecret(r.id)
-              .then(copyText)
-              .then(() => toast('Password copied'), (e) => toast(message(e), 'error'))
-          }
-        >
-          Copy
-        </button>
-        <button type="button" class="btn btn-small btn-ghost" onClick={() => setChanging(r.id)}>
-          Change
-        </button>
+        {can('reveal') && (
+          <>
+            <button
+              type="button"
+              class="btn btn-small"
+              onClick={() => setRevealing({ id: r.id, name: String(r.attributes.name) })}
+              aria-label={`Reveal ${String(r.attributes.name)}`}
+            >
+              Reveal
+            </button>
+            <button
+              type="button"
+              class="btn btn-small btn-ghost"
+              aria-label={`Copy ${String(r.attributes.name)}`}
+              onClick={() =>
+                fetchSecret(r.id)
+                  .then(copyText)
+                  .then(
+                    () => toast('Password copied'),
+                    (e) => toast(message(e), 'error'),
+                  )
+              }
+            >
+              Copy
+            </button>
+          </>
+        )}
+        {can('update') && (
+          <button type="button" class="btn btn-small btn-ghost" onClick={() => setChanging(r.id)}>
+            Change
+          </button>
+        )}
       </>
     ),
     fields: [
       { name: 'name', label: 'Name', required: true, placeholder: 'Domain admin' },
       { name: 'username', label: 'Username', autocomplete: 'off' },
       { name: 'password', label: 'Password', kind: 'password', required: true, createOnly: true },
-      { name: 'password-category-id', label: 'Category', kind: 'select', lookup: '/password_categories', creatable: 'password-categories' },
+      {
+        name: 'password-category-id',
+        label: 'Category',
+        kind: 'select',
+        lookup: '/password_categories',
+        creatable: 'password-categories',
+      },
       { name: 'url', label: 'URL', kind: 'url', wide: true, placeholder: 'https://' },
       { name: 'notes', label: 'Notes', kind: 'textarea' },
       ...restrictionFields(),

@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, type Attributes, type Resource } from '../api';
 import { useList } from '../hooks';
+import { can } from '../session';
 import { Confirm, Empty, toast } from '../ui/basics';
 import { FormDialog, type FieldSpec } from '../ui/form';
 import { DataTable, Pagination, type Column } from '../ui/table';
@@ -29,7 +30,15 @@ export interface KindDef<A> {
   afterCreate?: (orgId: string, created: Resource<A>) => void;
 }
 
-export function ResourceTab<A>({ orgId, def, toolbar }: { orgId: string; def: KindDef<A>; toolbar?: ComponentChildren }) {
+export function ResourceTab<A>({
+  orgId,
+  def,
+  toolbar,
+}: {
+  orgId: string;
+  def: KindDef<A>;
+  toolbar?: ComponentChildren;
+}) {
   const [page, setPage] = useState(1);
   const [size, setSize] = useState(50);
   const [sort, setSort] = useState(def.sort);
@@ -49,14 +58,26 @@ export function ResourceTab<A>({ orgId, def, toolbar }: { orgId: string; def: Ki
       render: (row) => (
         <div class="row-actions">
           {def.rowActions?.(row, list.reload)}
-          {def.canEdit !== false && (
-            <button type="button" class="btn btn-small btn-ghost" onClick={() => setEditing(row)} aria-label={`Edit ${String((row.attributes as Attributes).name ?? '')}`}>
+          {def.canEdit !== false && can('update') && (
+            <button
+              type="button"
+              class="btn btn-small btn-ghost"
+              onClick={() => setEditing(row)}
+              aria-label={`Edit ${String((row.attributes as Attributes).name ?? '')}`}
+            >
               Edit
             </button>
           )}
-          <button type="button" class="btn btn-small btn-ghost btn-danger-text" onClick={() => setDeleting(row)} aria-label={`Delete ${String((row.attributes as Attributes).name ?? '')}`}>
-            Delete
-          </button>
+          {can('delete') && (
+            <button
+              type="button"
+              class="btn btn-small btn-ghost btn-danger-text"
+              onClick={() => setDeleting(row)}
+              aria-label={`Delete ${String((row.attributes as Attributes).name ?? '')}`}
+            >
+              Delete
+            </button>
+          )}
         </div>
       ),
     },
@@ -66,9 +87,11 @@ export function ResourceTab<A>({ orgId, def, toolbar }: { orgId: string; def: Ki
       <div class="toolbar">
         {toolbar}
         <span class="toolbar-spacer" />
-        <button type="button" class="btn btn-primary" data-shortcut="n" onClick={() => setCreating(true)}>
-          New {def.singular}
-        </button>
+        {can('create') && (
+          <button type="button" class="btn btn-primary" data-shortcut="n" onClick={() => setCreating(true)}>
+            New {def.singular}
+          </button>
+        )}
       </div>
       <div class="card">
         <DataTable
@@ -88,9 +111,11 @@ export function ResourceTab<A>({ orgId, def, toolbar }: { orgId: string; def: Ki
             <Empty
               title={`No ${def.plural.toLowerCase()} yet`}
               action={
-                <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
-                  Add a {def.singular}
-                </button>
+                can('create') && (
+                  <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
+                    Add a {def.singular}
+                  </button>
+                )
               }
             >
               {def.emptyText}
@@ -112,7 +137,11 @@ export function ResourceTab<A>({ orgId, def, toolbar }: { orgId: string; def: Ki
           title={`New ${def.singular}`}
           fields={def.fields}
           submit={(a) =>
-            api.create(`/organizations/${orgId}/relationships/${def.nested}`, def.type, def.createBody ? def.createBody(a) : a)
+            api.create(
+              `/organizations/${orgId}/relationships/${def.nested}`,
+              def.type,
+              def.createBody ? def.createBody(a) : a,
+            )
           }
           onClose={() => setCreating(false)}
           onDone={(created) => {

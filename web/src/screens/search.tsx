@@ -16,7 +16,17 @@ interface HitAttrs {
   'updated-at': string;
 }
 
-const KINDS = ['', 'organizations', 'configurations', 'contacts', 'locations', 'passwords', 'documents', 'checklists', 'flexible-assets'];
+const KINDS = [
+  '',
+  'organizations',
+  'configurations',
+  'contacts',
+  'locations',
+  'passwords',
+  'documents',
+  'checklists',
+  'flexible-assets',
+];
 
 const COLUMNS: Column<HitAttrs>[] = [
   {
@@ -37,7 +47,11 @@ const COLUMNS: Column<HitAttrs>[] = [
   {
     label: 'Organization',
     render: (r) =>
-      r.attributes['organization-id'] ? <a href={`/organizations/${r.attributes['organization-id']}`}>{r.attributes['organization-name']}</a> : '—',
+      r.attributes['organization-id'] ? (
+        <a href={`/organizations/${r.attributes['organization-id']}`}>{r.attributes['organization-name']}</a>
+      ) : (
+        '—'
+      ),
   },
   { label: 'Updated', class: 'col-time', render: (r) => formatTime(r.attributes['updated-at']) },
 ];
@@ -56,11 +70,20 @@ export function SearchScreen() {
   });
   return (
     <div class="page">
-      <PageHeader title={q ? `Results for “${q}”` : 'Search'} subtitle="Organizations, configurations, contacts, passwords, documents and more" />
+      <PageHeader
+        title={q ? `Results for “${q}”` : 'Search'}
+        subtitle="Organizations, configurations, contacts, passwords, documents and more"
+      />
       <div class="toolbar">
         <div class="chips" role="group" aria-label="Kind">
           {KINDS.map((k) => (
-            <button key={k} type="button" class={k === kind ? 'chip chip-active' : 'chip'} aria-pressed={k === kind} onClick={() => setQuery({ kind: k, page: undefined })}>
+            <button
+              key={k}
+              type="button"
+              class={k === kind ? 'chip chip-active' : 'chip'}
+              aria-pressed={k === kind}
+              onClick={() => setQuery({ kind: k, page: undefined })}
+            >
               {k ? kindLabel(k) + 's' : 'Everything'}
             </button>
           ))}
@@ -81,8 +104,15 @@ export function SearchScreen() {
             loading={list.loading}
             error={list.error}
             onRetry={list.reload}
-            rowHref={(r) => recordHref(r.attributes['resource-type'], r.attributes['resource-id'], r.attributes['organization-id']) ?? ''}
-            empty={<Empty title={`Nothing matches “${q}”`}>Each word matches the start of a word in a title: try fewer or shorter words.</Empty>}
+            rowHref={(r) =>
+              recordHref(r.attributes['resource-type'], r.attributes['resource-id'], r.attributes['organization-id']) ??
+              ''
+            }
+            empty={
+              <Empty title={`Nothing matches “${q}”`}>
+                Each word matches the start of a word in a title: try fewer or shorter words.
+              </Empty>
+            }
           />
           <Pagination meta={list.data?.meta} size={size} onPage={(p) => setQuery({ page: p > 1 ? p : undefined })} />
         </div>

@@ -8,7 +8,9 @@ export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () =
   if (!error) return null;
   return (
     <div class="banner banner-error" role="alert">
-      <span class="banner-icon" aria-hidden="true">!</span>
+      <span class="banner-icon" aria-hidden="true">
+        !
+      </span>
       <span class="banner-text">{message(error)}</span>
       {onRetry && (
         <button type="button" class="btn btn-small" onClick={onRetry}>
@@ -19,11 +21,25 @@ export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () =
   );
 }
 
-export function Notice({ children, tone = 'info' }: { children: ComponentChildren; tone?: 'info' | 'warn' | 'success' }) {
+export function Notice({
+  children,
+  tone = 'info',
+}: {
+  children: ComponentChildren;
+  tone?: 'info' | 'warn' | 'success';
+}) {
   return <div class={`banner banner-${tone}`}>{children}</div>;
 }
 
-export function Empty({ title, children, action }: { title: string; children?: ComponentChildren; action?: ComponentChildren }) {
+export function Empty({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children?: ComponentChildren;
+  action?: ComponentChildren;
+}) {
   return (
     <div class="empty">
       <div class="empty-art" aria-hidden="true" />
@@ -164,7 +180,12 @@ export function Tabs({ tabs, active }: { tabs: Tab[]; active: string }) {
   return (
     <nav class="tabs" aria-label="Sections">
       {tabs.map((t) => (
-        <a key={t.id} href={t.href} class={t.id === active ? 'tab tab-active' : 'tab'} aria-current={t.id === active ? 'page' : undefined}>
+        <a
+          key={t.id}
+          href={t.href}
+          class={t.id === active ? 'tab tab-active' : 'tab'}
+          aria-current={t.id === active ? 'page' : undefined}
+        >
           {t.label}
           {t.count !== undefined && <span class="tab-count">{t.count}</span>}
         </a>
@@ -240,7 +261,13 @@ export function PageHeader({
   );
 }
 
-export function Badge({ children, tone = 'neutral' }: { children: ComponentChildren; tone?: 'neutral' | 'green' | 'amber' | 'red' | 'blue' }) {
+export function Badge({
+  children,
+  tone = 'neutral',
+}: {
+  children: ComponentChildren;
+  tone?: 'neutral' | 'green' | 'amber' | 'red' | 'blue';
+}) {
   return <span class={`badge badge-${tone}`}>{children}</span>;
 }
 

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, lookup, type Attributes } from '../api';
 import { ErrorBanner, Modal } from './basics';
 import { OrgPicker } from './org_picker';
+import { can } from '../session';
 
 export type Option = { value: string; label: string };
 
@@ -11,7 +12,8 @@ export interface FieldSpec {
   // The API attribute, kebab-case ("configuration-type-id").
   name: string;
   label: string;
-  kind?: 'text' | 'textarea' | 'password' | 'email' | 'url' | 'date' | 'number' | 'checkbox' | 'select' | 'multi' | 'orgs';
+  kind?:
+    'text' | 'textarea' | 'password' | 'email' | 'url' | 'date' | 'number' | 'checkbox' | 'select' | 'multi' | 'orgs';
   required?: boolean;
   placeholder?: string;
   help?: string;
@@ -24,6 +26,8 @@ export interface FieldSpec {
   // Only on create (e.g. a password field the edit form handles separately).
   createOnly?: boolean;
   autocomplete?: string;
+  // The value a create form starts with (an edit form starts with the record's).
+  initial?: string | boolean;
   // For attributes that are not one plain value (a contact's e-mail list): read the form
   // value from the record, and turn the entered value into attributes.
   get?: (record: Attributes) => string;
@@ -35,7 +39,7 @@ type Values = Record<string, string | boolean>;
 function initialValues(fields: FieldSpec[], record?: Attributes): Values {
   const v: Values = {};
   for (const f of fields) {
-    const x = record?.[f.name];
+    const x = record ? record[f.name] : f.initial;
     if (f.get) v[f.name] = record ? f.get(record) : '';
     else if (f.kind === 'checkbox') v[f.name] = x === true;
     else if (f.kind === 'multi' || f.kind === 'orgs') v[f.name] = Array.isArray(x) ? x.join(',') : '';
@@ -72,7 +76,17 @@ function toAttributes(fields: FieldSpec[], values: Values, editing: boolean): At
   return out;
 }
 
-function SelectField({ field, value, onChange, invalid }: { field: FieldSpec; value: string; onChange: (v: string) => void; invalid: boolean }) {
+function SelectField({
+  field,
+  value,
+  onChange,
+  invalid,
+}: {
+  field: FieldSpec;
+  value: string;
+  onChange: (v: string) => void;
+  invalid: boolean;
+}) {
   const [options, setOptions] = useState<Option[] | null>(field.options ?? null);
   const [error, setError] = useState<string>('');
   const [adding, setAdding] = useState(false);
@@ -140,7 +154,9 @@ function SelectField({ field, value, onChange, invalid }: { field: FieldSpec; va
             {o.label}
           </option>
         ))}
-        {field.creatable && <option value="__new__">+ New {field.label.toLowerCase()}…</option>}
+        {field.creatable && can('create', 'configuration') && (
+          <option value="__new__">+ New {field.label.toLowerCase()}…</option>
+        )}
       </select>
       {error && <span class="field-error">{error}</span>}
     </div>
@@ -152,7 +168,8 @@ function MultiField({ field, value, onChange }: { field: FieldSpec; value: strin
   const [options, setOptions] = useState<Option[] | null>(field.options ?? null);
   const [error, setError] = useState('');
   useEffect(() => {
-    if (field.lookup) lookup(field.lookup).then(setOptions, (e) => setError(e instanceof ApiError ? e.detail : String(e)));
+    if (field.lookup)
+      lookup(field.lookup).then(setOptions, (e) => setError(e instanceof ApiError ? e.detail : String(e)));
   }, [field.lookup]);
   const chosen = new Set(value ? value.split(',') : []);
   if (error) return <span class="field-error">{error}</span>;
@@ -203,12 +220,26 @@ export function FormFields({
           let input;
           switch (f.kind) {
             case 'textarea':
-              input = <textarea id={id} rows={4} value={String(v)} aria-invalid={invalid} placeholder={f.placeholder} onInput={(e) => setValue(f.name, (e.target as HTMLTextAreaElement).value)} />;
+              input = (
+                <textarea
+                  id={id}
+                  rows={4}
+                  value={String(v)}
+                  aria-invalid={invalid}
+                  placeholder={f.placeholder}
+                  onInput={(e) => setValue(f.name, (e.target as HTMLTextAreaElement).value)}
+                />
+              );
               break;
             case 'checkbox':
               input = (
                 <label class="check">
-                  <input id={id} type="checkbox" checked={v === true} onChange={(e) => setValue(f.name, (e.target as HTMLInputElement).checked)} />
+                  <input
+                    id={id}
+                    type="checkbox"
+                    checked={v === true}
+                    onChange={(e) => setValue(f.name, (e.target as HTMLInputElement).checked)}
+                  />
                   {f.help ?? f.label}
                 </label>
               );
@@ -220,7 +251,9 @@ export function FormFields({
               input = <MultiField field={f} value={String(v)} onChange={(x) => setValue(f.name, x)} />;
               break;
             case 'select':
-              input = <SelectField field={f} value={String(v)} invalid={invalid} onChange={(x) => setValue(f.name, x)} />;
+              input = (
+                <SelectField field={f} value={String(v)} invalid={invalid} onChange={(x) => setValue(f.name, x)} />
+              );
               break;
             default:
               input = (
@@ -293,7 +326,7 @@ export function FormDialog({
             Cancel
           </button>
           <button type="submit" form={formId} class="btn btn-primary" disabled={busy}>
-            {busy ? 'Saving…' : submitLabel ?? (editing ? 'Save changes' : 'Create')}
+            {busy ? 'Saving…' : (submitLabel ?? (editing ? 'Save changes' : 'Create'))}
           </button>
         </>
       }

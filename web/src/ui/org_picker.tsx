@@ -5,7 +5,17 @@ import { api, message } from '../api';
 
 type Org = { id: string; name: string };
 
-export function OrgPicker({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (v: string) => void }) {
+export function OrgPicker({
+  id,
+  label,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
   const ids = value ? value.split(',').filter(Boolean) : [];
   const [names, setNames] = useState<Record<string, string>>({});
   const [q, setQ] = useState('');
@@ -17,10 +27,12 @@ export function OrgPicker({ id, label, value, onChange }: { id: string; label: s
   useEffect(() => {
     const missing = ids.filter((i) => !(i in names));
     if (missing.length === 0) return;
-    api.list<{ name: string }>('/organizations', { 'filter[id]': missing.join(','), 'page[size]': missing.length }).then(
-      (r) => setNames((n) => ({ ...n, ...Object.fromEntries(r.data.map((o) => [o.id, o.attributes.name])) })),
-      (e) => setError(message(e)),
-    );
+    api
+      .list<{ name: string }>('/organizations', { 'filter[id]': missing.join(','), 'page[size]': missing.length })
+      .then(
+        (r) => setNames((n) => ({ ...n, ...Object.fromEntries(r.data.map((o) => [o.id, o.attributes.name])) })),
+        (e) => setError(message(e)),
+      );
   }, [value]);
 
   useEffect(() => {
@@ -30,7 +42,11 @@ export function OrgPicker({ id, label, value, onChange }: { id: string; label: s
     }
     const t = setTimeout(() => {
       api
-        .list<{ 'resource-id': number; title: string }>('/search_results', { q, 'filter[resource_type]': 'organizations', 'page[size]': 8 })
+        .list<{ 'resource-id': number; title: string }>('/search_results', {
+          q,
+          'filter[resource_type]': 'organizations',
+          'page[size]': 8,
+        })
         .then(
           (r) => {
             setHits(r.data.map((h) => ({ id: String(h.attributes['resource-id']), name: h.attributes.title })));
@@ -55,7 +71,11 @@ export function OrgPicker({ id, label, value, onChange }: { id: string; label: s
           {ids.map((i) => (
             <li key={i} class="pick-chip">
               {names[i] ?? `#${i}`}
-              <button type="button" aria-label={`Remove ${names[i] ?? i}`} onClick={() => onChange(ids.filter((x) => x !== i).join(','))}>
+              <button
+                type="button"
+                aria-label={`Remove ${names[i] ?? i}`}
+                onClick={() => onChange(ids.filter((x) => x !== i).join(','))}
+              >
                 ×
               </button>
             </li>
@@ -89,7 +109,16 @@ export function OrgPicker({ id, label, value, onChange }: { id: string; label: s
         {hits.length > 0 && (
           <ul class="suggestions" id={`${id}-list`} role="listbox">
             {hits.map((h, i) => (
-              <li key={h.id} role="option" aria-selected={i === active} class={i === active ? 'suggestion suggestion-active' : 'suggestion'} onMouseDown={(e) => { e.preventDefault(); add(h); }}>
+              <li
+                key={h.id}
+                role="option"
+                aria-selected={i === active}
+                class={i === active ? 'suggestion suggestion-active' : 'suggestion'}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  add(h);
+                }}
+              >
                 {h.name}
               </li>
             ))}

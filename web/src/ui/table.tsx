@@ -43,11 +43,20 @@ export function DataTable<A>({
         <thead>
           <tr>
             {columns.map((c) => {
-              if (!c.sort || !onSort) return <th key={c.label} class={c.class} scope="col">{c.label}</th>;
+              if (!c.sort || !onSort)
+                return (
+                  <th key={c.label} class={c.class} scope="col">
+                    {c.label}
+                  </th>
+                );
               const dir = sort === c.sort ? 'ascending' : sort === '-' + c.sort ? 'descending' : undefined;
               return (
                 <th key={c.label} class={c.class} scope="col" aria-sort={dir ?? 'none'}>
-                  <button type="button" class="th-sort" onClick={() => onSort(dir === 'ascending' ? '-' + c.sort : c.sort!)}>
+                  <button
+                    type="button"
+                    class="th-sort"
+                    onClick={() => onSort(dir === 'ascending' ? '-' + c.sort : c.sort!)}
+                  >
                     {c.label}
                     <span class="sort-mark" aria-hidden="true">
                       {dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : '↕'}
@@ -128,16 +137,32 @@ export function Pagination({
         </label>
       )}
       <div class="pager-buttons">
-        <button type="button" class="btn btn-small" disabled={page <= 1} onClick={() => onPage(1)} aria-label="First page">
+        <button
+          type="button"
+          class="btn btn-small"
+          disabled={page <= 1}
+          onClick={() => onPage(1)}
+          aria-label="First page"
+        >
           «
         </button>
-        <button type="button" class="btn btn-small" disabled={meta['prev-page'] === null} onClick={() => onPage(page - 1)}>
+        <button
+          type="button"
+          class="btn btn-small"
+          disabled={meta['prev-page'] === null}
+          onClick={() => onPage(page - 1)}
+        >
           Previous
         </button>
         <span class="pager-page">
           Page {number.format(page)} of {number.format(Math.max(1, meta['total-pages']))}
         </span>
-        <button type="button" class="btn btn-small" disabled={meta['next-page'] === null} onClick={() => onPage(page + 1)}>
+        <button
+          type="button"
+          class="btn btn-small"
+          disabled={meta['next-page'] === null}
+          onClick={() => onPage(page + 1)}
+        >
           Next
         </button>
         <button
