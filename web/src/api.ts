@@ -127,9 +127,10 @@ export const api = {
   remove: (path: string) => request<void>('DELETE', path),
 };
 
-// Fetches every page of a small lookup list (types, statuses, categories): at most 1000.
-export async function lookup(path: string): Promise<{ value: string; label: string }[]> {
-  const res = await api.list<{ name?: string }>(path, { 'page[size]': 1000, sort: 'name' });
+// Fetches a small lookup list (types, statuses, categories, an organization's locations):
+// at most 1000 entries, labelled by name, in `sort` order.
+export async function lookup(path: string, sort = 'name'): Promise<{ value: string; label: string }[]> {
+  const res = await api.list<{ name?: string }>(path, { 'page[size]': 1000, sort });
   return res.data.map((r) => ({ value: r.id, label: String(r.attributes.name ?? `#${r.id}`) }));
 }
 

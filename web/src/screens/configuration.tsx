@@ -19,6 +19,7 @@ import {
 import { FormDialog, type FieldSpec } from '../ui/form';
 import { DataTable, type Column } from '../ui/table';
 import { CONFIGURATIONS } from './organization';
+import { formFields } from './resource_tab';
 import { can } from '../session';
 import { ActivityTable } from './activity';
 
@@ -231,7 +232,7 @@ export function ConfigurationScreen({ id }: { id: string }) {
       {editing && c && (
         <FormDialog
           title="Edit configuration"
-          fields={CONFIGURATIONS.fields}
+          fields={formFields(CONFIGURATIONS, org)}
           record={c}
           submit={(a) => api.update(`/configurations/${id}`, 'configurations', id, a)}
           onClose={() => setEditing(false)}

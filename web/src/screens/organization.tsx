@@ -95,6 +95,16 @@ export const CONFIGURATIONS: KindDef<A> = {
     { name: 'installed-at', label: 'Installed', kind: 'date' },
     { name: 'notes', label: 'Notes', kind: 'textarea' },
   ],
+  orgFields: (org) => [
+    { name: 'location-id', label: 'Location', kind: 'select', lookup: `/organizations/${org}/relationships/locations` },
+    {
+      name: 'contact-id',
+      label: 'Contact',
+      kind: 'select',
+      lookup: `/organizations/${org}/relationships/contacts`,
+      lookupSort: 'last_name',
+    },
+  ],
 };
 
 export const CONTACTS: KindDef<A> = {
@@ -142,6 +152,9 @@ export const CONTACTS: KindDef<A> = {
     },
     { name: 'important', label: 'Important', kind: 'checkbox', help: 'Important contact' },
     { name: 'notes', label: 'Notes', kind: 'textarea' },
+  ],
+  orgFields: (org) => [
+    { name: 'location-id', label: 'Location', kind: 'select', lookup: `/organizations/${org}/relationships/locations` },
   ],
 };
 

@@ -18,6 +18,8 @@ export interface KindDef<A> {
   plural: string;
   columns: Column<A>[];
   fields: FieldSpec[];
+  // Fields that depend on the organization (its locations, its contacts), after `fields`.
+  orgFields?: (orgId: string) => FieldSpec[];
   sort: string;
   rowHref?: (orgId: string, row: Resource<A>) => string;
   emptyText: string;
@@ -28,6 +30,15 @@ export interface KindDef<A> {
   canEdit?: boolean;
   // Called with the created record (e.g. to open a new document in its editor).
   afterCreate?: (orgId: string, created: Resource<A>) => void;
+}
+
+// A kind's form fields for one organization: its organization-dependent selects go before
+// the trailing long-text fields (notes), so the form reads top to bottom.
+export function formFields<A>(def: KindDef<A>, orgId: string): FieldSpec[] {
+  const extra = def.orgFields?.(orgId) ?? [];
+  let at = def.fields.length;
+  while (at > 0 && def.fields[at - 1].kind === 'textarea') at--;
+  return [...def.fields.slice(0, at), ...extra, ...def.fields.slice(at)];
 }
 
 export function ResourceTab<A>({
@@ -135,7 +146,7 @@ export function ResourceTab<A>({
       {creating && (
         <FormDialog
           title={`New ${def.singular}`}
-          fields={def.fields}
+          fields={formFields(def, orgId)}
           submit={(a) =>
             api.create(
               `/organizations/${orgId}/relationships/${def.nested}`,
@@ -154,7 +165,7 @@ export function ResourceTab<A>({
       {editing && (
         <FormDialog
           title={`Edit ${def.singular}`}
-          fields={def.fields}
+          fields={formFields(def, orgId)}
           record={editing.attributes as Attributes}
           submit={(a) => api.update(`${def.path}/${editing.id}`, def.type, editing.id, a)}
           onClose={() => setEditing(null)}

@@ -19,6 +19,8 @@ export interface FieldSpec {
   help?: string;
   // select: a lookup route ("/configuration_types") or fixed options.
   lookup?: string;
+  // The lookup's sort key when its records have no sortable name (contacts: last_name).
+  lookupSort?: string;
   options?: Option[];
   // select with a lookup: offer "New …" that creates an entry of this JSON:API type.
   creatable?: string;
@@ -93,7 +95,9 @@ function SelectField({
   const [newName, setNewName] = useState('');
   useEffect(() => {
     if (!field.lookup) return;
-    lookup(field.lookup).then(setOptions, (e) => setError(e instanceof ApiError ? e.detail : String(e)));
+    lookup(field.lookup, field.lookupSort).then(setOptions, (e) =>
+      setError(e instanceof ApiError ? e.detail : String(e)),
+    );
   }, [field.lookup]);
   if (adding) {
     return (
