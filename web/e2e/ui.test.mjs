@@ -168,6 +168,21 @@ describe('a technician session', () => {
       .first()
       .waitFor();
     await screenshot(page, '06-activity');
+
+    // The record's resource-url opens it without revealing; revealing is one more click.
+    const reveals = async () =>
+      (await apiCall(server.url, apiKey, 'GET', '/activity_events?filter[action]=reveal')).meta['total-count'];
+    assert.equal(await reveals(), 1);
+    const orgId = orgPath.split('/').pop();
+    const pw = (await apiCall(server.url, apiKey, 'GET', `/organizations/${orgId}/relationships/passwords`)).data[0];
+    await page.goto(server.url + new URL(pw.attributes['resource-url']).pathname);
+    const details = page.getByRole('dialog', { name: /Password: Domain admin/ });
+    await details.getByText('CONTOSO\\admin').waitFor();
+    assert.equal(await details.getByLabel('Password value').count(), 0);
+    assert.equal(await reveals(), 1, 'opening the link revealed nothing');
+    await details.getByRole('button', { name: 'Reveal password' }).click();
+    await assertValue(details.getByLabel('Password value'), 'Tr0ub4dor&3-horse');
+    assert.equal(await reveals(), 2);
   });
 
   it('writes a document in the rich-text editor, and it is stored', async () => {

@@ -29,22 +29,37 @@ async function copyText(value: string): Promise<void> {
   ta.remove();
 }
 
-export function RevealDialog({ id, name, onClose }: { id: string; name: string; onClose: () => void }) {
+// One password's details. With `reveal` the secret is fetched at once (the Reveal button);
+// without (a link to the password), only when the user asks: every reveal is logged.
+export function RevealDialog({
+  id,
+  name,
+  reveal,
+  onClose,
+}: {
+  id: string;
+  name: string;
+  reveal: boolean;
+  onClose: () => void;
+}) {
   const [secret, setSecret] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [shown, setShown] = useState(true);
   const [record, setRecord] = useState<A | null>(null);
-  useEffect(() => {
-    api.one(`/passwords/${id}`, { show_password: 'true' }).then((r) => {
+  const load = (withSecret: boolean) =>
+    api.one(`/passwords/${id}`, { show_password: withSecret ? 'true' : 'false' }).then((r) => {
       setRecord(r.attributes);
-      setSecret(String(r.attributes.password ?? ''));
+      if (withSecret) setSecret(String(r.attributes.password ?? ''));
     }, setError);
+  useEffect(() => {
+    load(reveal);
   }, [id]);
+  const title = record ? String(record.name) : name;
   return (
-    <Modal title={`Password: ${name}`} onClose={onClose}>
+    <Modal title={`Password: ${title}`} onClose={onClose}>
       <ErrorBanner error={error} />
-      {secret === null && !error && <SkeletonBlock lines={2} />}
-      {record && secret !== null && (
+      {!record && !error && <SkeletonBlock lines={2} />}
+      {record && (
         <dl class="details">
           <dt>Username</dt>
           <dd class="mono">{text(record.username)}</dd>
@@ -60,30 +75,40 @@ export function RevealDialog({ id, name, onClose }: { id: string; name: string; 
           ) : null}
           <dt>Password</dt>
           <dd>
-            <div class="secret-row">
-              <input
-                class="secret mono"
-                readOnly
-                aria-label="Password value"
-                type={shown ? 'text' : 'password'}
-                value={secret}
-              />
-              <button type="button" class="btn btn-small" onClick={() => setShown(!shown)}>
-                {shown ? 'Hide' : 'Show'}
-              </button>
-              <button
-                type="button"
-                class="btn btn-small btn-primary"
-                onClick={() =>
-                  copyText(secret).then(
-                    () => toast('Password copied'),
-                    (e) => toast(message(e), 'error'),
-                  )
-                }
-              >
-                Copy
-              </button>
-            </div>
+            {secret === null ? (
+              can('reveal') ? (
+                <button type="button" class="btn btn-small btn-primary" onClick={() => load(true)}>
+                  Reveal password
+                </button>
+              ) : (
+                <span class="muted">Your role may not reveal passwords.</span>
+              )
+            ) : (
+              <div class="secret-row">
+                <input
+                  class="secret mono"
+                  readOnly
+                  aria-label="Password value"
+                  type={shown ? 'text' : 'password'}
+                  value={secret}
+                />
+                <button type="button" class="btn btn-small" onClick={() => setShown(!shown)}>
+                  {shown ? 'Hide' : 'Show'}
+                </button>
+                <button
+                  type="button"
+                  class="btn btn-small btn-primary"
+                  onClick={() =>
+                    copyText(secret).then(
+                      () => toast('Password copied'),
+                      (e) => toast(message(e), 'error'),
+                    )
+                  }
+                >
+                  Copy
+                </button>
+              </div>
+            )}
           </dd>
           <dt>Changed</dt>
           <dd>{formatTime(record['password-updated-at'])}</dd>
@@ -111,8 +136,8 @@ function ChangeSecretDialog({ id, onClose, onDone }: { id: string; onClose: () =
 }
 
 export function PasswordsTab({ orgId, open }: { orgId: string; open: string | null }) {
-  const [revealing, setRevealing] = useState<{ id: string; name: string } | null>(
-    open ? { id: open, name: `#${open}` } : null,
+  const [revealing, setRevealing] = useState<{ id: string; name: string; reveal: boolean } | null>(
+    open ? { id: open, name: `#${open}`, reveal: false } : null,
   );
   const [changing, setChanging] = useState<string | null>(null);
   const def: KindDef<A> = {
@@ -160,7 +185,7 @@ export function PasswordsTab({ orgId, open }: { orgId: string; open: string | nu
             <button
               type="button"
               class="btn btn-small"
-              onClick={() => setRevealing({ id: r.id, name: String(r.attributes.name) })}
+              onClick={() => setRevealing({ id: r.id, name: String(r.attributes.name), reveal: true })}
               aria-label={`Reveal ${String(r.attributes.name)}`}
             >
               Reveal
@@ -208,7 +233,14 @@ export function PasswordsTab({ orgId, open }: { orgId: string; open: string | nu
   return (
     <>
       <ResourceTab orgId={orgId} def={def} />
-      {revealing && <RevealDialog id={revealing.id} name={revealing.name} onClose={() => setRevealing(null)} />}
+      {revealing && (
+        <RevealDialog
+          id={revealing.id}
+          name={revealing.name}
+          reveal={revealing.reveal}
+          onClose={() => setRevealing(null)}
+        />
+      )}
       {changing && <ChangeSecretDialog id={changing} onClose={() => setChanging(null)} onDone={() => undefined} />}
     </>
   );
