@@ -633,6 +633,9 @@ Result<WriteContext> Collect(
     wc.account_id = account_id;
     wc.actor_key_id = principal.key_id;
     wc.actor_user_id = principal.user_id;
+    wc.visible_rows = [&svc = scope.c.svc, &principal](std::string_view table) {
+        return svc.VisibleRows(principal, std::string(table));
+    };
     wc.id = id;
     wc.create = !id.has_value();
     wc.input = &input;
@@ -1016,7 +1019,11 @@ Result<std::string> WriteOne(
         row_id = *created;
     }
     if (def.hooks.after_write) MORTAR_RETURN_IF_ERROR(def.hooks.after_write(tx, *wc, row_id));
-    if (def.restrictable) MORTAR_RETURN_IF_ERROR(StoreGrants(tx, scope.c, *wc, row_id));
+    if (def.restrictable) {
+        // A new row starts without grants, even if SQLite hands out the id of a deleted one.
+        if (!id) MORTAR_RETURN_IF_ERROR(DeleteGrants(tx, scope.c, account_id, row_id));
+        MORTAR_RETURN_IF_ERROR(StoreGrants(tx, scope.c, *wc, row_id));
+    }
     MORTAR_RETURN_IF_ERROR(StoreSecrets(tx, scope.c, ctx, *wc, row_id, now));
     auto plain = RenderOne(tx, scope.c, account_id, row_id, ctx.public_base);
     if (!plain) return plain;

@@ -142,7 +142,12 @@ struct WriteContext {
     // The route's path parameters for actions ("item_id"), else empty.
     std::vector<std::pair<std::string, std::string>> path_params;
 
+    // " AND ..." limiting rows of `table` (aliased t) to those the writer may see, for
+    // hooks that look other records up; "" when nothing restricts.
+    std::function<std::string(std::string_view table)> visible_rows;
+
     const ColumnValue* Get(std::string_view column) const;
+    std::string VisibleRows(std::string_view table) const { return visible_rows ? visible_rows(table) : ""; }
     void Set(std::string column, ColumnValue value);
     std::string Pointer(std::string_view attr) const { return input->Pointer(attr, in_array); }
     std::string_view PathParam(std::string_view name) const {

@@ -178,6 +178,8 @@ struct ServeOptions {
     int io_threads = 0;
     bool no_response_cache = false;
     std::string web_dir = MORTAR_DEFAULT_WEB_DIR;
+    int64_t session_idle_minutes = 8 * 60;
+    int64_t session_max_hours = 7 * 24;
 };
 
 int Serve(const StoreOptions& store, const ServeOptions& opts) {
@@ -200,6 +202,8 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
     service_options.rate_limit = opts.rate_limit;
     service_options.rate_window_seconds = opts.rate_window_seconds;
     service_options.response_cache = !opts.no_response_cache;
+    service_options.sessions.idle_seconds = opts.session_idle_minutes * 60;
+    service_options.sessions.absolute_seconds = opts.session_max_hours * 3600;
     api::Service service(db, Clock::Real(), service_options);
     auto vault = store.OpenVault(db, true);
     if (!vault) return Fail(vault.status());
@@ -306,6 +310,17 @@ int Main(int argc, char** argv) {
         ->capture_default_str();
     serve->add_flag("--no-response-cache", serve_opts.no_response_cache, "Render every list page afresh")
         ->envname("MORTAR_NO_RESPONSE_CACHE");
+    serve
+        ->add_option(
+            "--session-idle-minutes", serve_opts.session_idle_minutes, "A web session unused this long has ended"
+        )
+        ->envname("MORTAR_SESSION_IDLE_MINUTES")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    serve->add_option("--session-max-hours", serve_opts.session_max_hours, "No web session lives longer than this")
+        ->envname("MORTAR_SESSION_MAX_HOURS")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
 
     CLI::App* migrate = app.add_subcommand("migrate", "Apply pending schema migrations and exit");
     store.AddTo(migrate);

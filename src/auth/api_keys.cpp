@@ -19,7 +19,9 @@ constexpr db::Query kRevokeKey{
     "api_keys.revoke", "UPDATE api_keys SET revoked_at = $2 WHERE prefix = $1 AND revoked_at IS NULL"};
 constexpr db::Query kFindKey{
     "api_keys.find_by_prefix",
-    "SELECT id, account_id, secret_hash, password_access FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL"};
+    "SELECT id, account_id, secret_hash, password_access, last_used_at FROM api_keys WHERE prefix = $1 AND "
+    "revoked_at IS NULL"};
+constexpr db::Query kKeyUsed{"api_keys.used", "UPDATE api_keys SET last_used_at = $2 WHERE id = $1"};
 constexpr db::Query kListKeys{
     "api_keys.list",
     "SELECT k.id, a.name, k.prefix, k.name, k.password_access, k.created_at, k.revoked_at "
@@ -29,6 +31,7 @@ constexpr db::Query kListKeys{
 constexpr std::string_view kDefaultAccount = "default";
 constexpr int64_t kCacheMillis = 5'000;
 constexpr std::size_t kCacheMaxEntries = 10'000;
+constexpr int64_t kUseRecordMillis = 60'000;
 
 std::string RandomHex(std::size_t bytes) {
     std::string raw(bytes, '\0');
@@ -174,6 +177,17 @@ void Authenticator::InvalidateAll() {
     cache_.clear();
 }
 
+void Authenticator::RecordUse(int64_t key_id, int64_t now) {
+    auto tx = db_.Begin(db::TxMode::kWrite);
+    if (!tx) return;  // best effort: a busy store must not refuse the request
+    auto stmt = tx->Prepare(kKeyUsed);
+    if (!stmt) return;
+    const std::string text = FormatTimestamp(now);
+    stmt->Bind(1, key_id).Bind(2, std::string_view(text));
+    if (!stmt->Execute()) return;
+    (void)tx->Commit();
+}
+
 Result<Principal> Authenticator::Authenticate(std::string_view header_value) {
     static const Status kRefused = Status::Unauthenticated("a valid x-api-key header is required");
     header_value = Trim(header_value);
@@ -202,6 +216,10 @@ Result<Principal> Authenticator::Authenticate(std::string_view header_value) {
     p.account_id = r.GetInt(1);
     p.key_id = r.GetInt(0);
     p.password_access = r.GetBool(3);
+    auto last_used = r.IsNull(4) ? Result<int64_t>(Status::NotFound("never")) : ParseTimestamp(r.GetText(4));
+    MORTAR_RETURN_IF_ERROR(tx->Commit());
+    // Use is recorded at most once a minute per key (checks are cached meanwhile).
+    if (!last_used || now - *last_used >= kUseRecordMillis) RecordUse(p.key_id, now);
     std::lock_guard lock(mu_);
     if (cache_.size() >= kCacheMaxEntries) cache_.clear();
     cache_[cache_key] = Entry{p, now + kCacheMillis};

@@ -74,7 +74,8 @@ Result<std::vector<ApiKeyInfo>> ListApiKeys(db::Database& db, std::string_view a
 // Checks an x-api-key header value. kUnauthenticated for an absent, malformed,
 // unknown or revoked key (one message for all, so nothing can be probed). Results are
 // cached for up to five seconds per key value (so a revocation made by another process takes effect within five
-// seconds); InvalidateAll() clears the cache. Thread safety: thread-safe.
+// seconds); InvalidateAll() clears the cache. A key's use is recorded (last_used_at) at
+// most once a minute. Thread safety: thread-safe.
 class Authenticator {
 public:
     Authenticator(db::Database& db, const Clock& clock);
@@ -82,6 +83,8 @@ public:
     void InvalidateAll();
 
 private:
+    void RecordUse(int64_t key_id, int64_t now);
+
     struct Entry {
         Principal principal;
         int64_t expires_at_ms = 0;

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "auth/users.hpp"
 
+#include <algorithm>
+#include <semaphore>
+#include <thread>
+
 #include <sodium.h>
 
 #include "auth/api_keys.hpp"
@@ -16,6 +20,21 @@ constexpr db::Query kInsertUser{
     "INSERT INTO users (account_id, email, name, role, password_hash, created_at, updated_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id"};
 constexpr db::Query kEmailTaken{"users.email_taken", "SELECT 1 FROM users WHERE email = $1"};
+
+// At most this many Argon2id computations run at once (each takes kPasswordMemLimit of
+// memory), so a flood of logins queues instead of exhausting memory.
+std::counting_semaphore<64>& HashSlots() {
+    static std::counting_semaphore<64> slots(std::clamp<std::ptrdiff_t>(std::thread::hardware_concurrency(), 2, 64));
+    return slots;
+}
+
+class HashSlot {
+public:
+    HashSlot() { HashSlots().acquire(); }
+    ~HashSlot() { HashSlots().release(); }
+    HashSlot(const HashSlot&) = delete;
+    HashSlot& operator=(const HashSlot&) = delete;
+};
 
 }  // namespace
 
@@ -39,6 +58,7 @@ std::string RoleChoices() {
 Result<std::string> HashPassword(std::string_view password) {
     if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
     char out[crypto_pwhash_STRBYTES];
+    HashSlot slot;
     if (crypto_pwhash_str(out, password.data(), password.size(), kPasswordOpsLimit, kPasswordMemLimit) != 0) {
         return Status::Unavailable("not enough memory to hash a password");
     }
@@ -48,6 +68,7 @@ Result<std::string> HashPassword(std::string_view password) {
 bool VerifyPassword(std::string_view hash, std::string_view password) {
     if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
     const std::string terminated(hash);
+    HashSlot slot;
     return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
 }
 

@@ -588,6 +588,33 @@ TEST_P(AccessMatrixTest, RestrictedRecordsAreInvisibleToAllButTheirGrantees) {
                 bulk
             );
         }
+        // A password cannot be embedded in a record its writer may not see (nor learn its name).
+        if (kind.path != "passwords") {
+            const std::string embed_type = kind.path == "documents" ? "Document" : "Flexible Asset";
+            for (int rec : {kOpen, kNobody}) {
+                HttpResponse embedded = people[3].call(  // the editor
+                    "POST",
+                    "/api/passwords",
+                    Doc("passwords",
+                        {{"organization-id", w.org},
+                         {"name", w.Label()},
+                         {"password", kSecret},
+                         {"resource-id", ids[rec]},
+                         {"resource-type", embed_type}})
+                );
+                Case(
+                    rec == kOpen ? embedded.status == 201
+                                 : IsErrorResponse(
+                                       embedded, 422, {"/data/attributes/resource_id", "/data/attributes/resource-id"}
+                                   )
+                                       .
+                                       operator bool(),
+                    "editor embeds a password in " + kind.path + " record " + std::to_string(rec),
+                    embedded
+                );
+                Case(embedded.body.find(word + " r3") == std::string::npos, "the refusal names nothing", embedded);
+            }
+        }
         // A deleted restricted record's history stays hidden.
         HttpResponse gone = Admin().Delete(base + "/" + S(ids[kNobody]));
         Case(gone.status == 204, "delete " + kind.path + " record 3", gone);
@@ -615,6 +642,41 @@ TEST_P(AccessMatrixTest, RestrictedRecordsAreInvisibleToAllButTheirGrantees) {
             IsErrorResponse(bad, 422, {"/data/attributes/allowed-user-ids", "/data/attributes/allowed_user_ids"}),
             "grants name users that exist",
             bad
+        );
+    }
+    // Grants die with their record, also when its organization is deleted with it: a new
+    // restricted record (on SQLite possibly with the same id) is granted to nobody.
+    {
+        const int64_t doomed = MakeId("organizations", "organizations", {{"name", w.Label()}});
+        const int64_t granted = MakeId(
+            "passwords",
+            "passwords",
+            {{"organization-id", doomed},
+             {"name", w.Label()},
+             {"password", kSecret},
+             {"restricted", true},
+             {"allowed-user-ids", JArray{editor_id}}}
+        );
+        HttpResponse before = people[3].call("GET", "/api/passwords/" + S(granted), "");
+        Case(before.status == 200, "the editor sees a granted record", before);
+        HttpResponse gone = Admin().Delete("/api/organizations/" + S(doomed));
+        Case(gone.status == 204, "delete the organization and its passwords", gone);
+        const int64_t next = MakeId(
+            "passwords",
+            "passwords",
+            {{"organization-id", w.org}, {"name", w.Label()}, {"password", kSecret}, {"restricted", true}}
+        );
+        HttpResponse shown = people[3].call("GET", "/api/passwords/" + S(next), "");
+        Case(
+            shown.status == 404,
+            "a new restricted record inherits no grant (ids " + S(granted) + ", " + S(next) + ")",
+            shown
+        );
+        HttpResponse admin_view = Admin().Get("/api/passwords/" + S(next));
+        Case(
+            JsonEqual(ValueAt(admin_view.Json(), "data.attributes.allowed-user-ids"), json::Value(JArray{})),
+            "and shows none",
+            admin_view
         );
     }
     Report("restricted records");

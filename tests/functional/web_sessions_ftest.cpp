@@ -232,6 +232,178 @@ TEST_P(WebSessionsTest, CreateUserRefusesShortPasswordsDuplicateEmailsAndUnknown
     EXPECT_EQ(browser.Get(one).body, clients_->b.Get(one).body) << "the same 404 as account B's key gets";
 }
 
+// The administration API as the web UI uses it: users, groups and keys.
+TEST_P(WebSessionsTest, AdministratorsManageUsersGroupsAndKeys) {
+    const std::string admin_email = NewUser();
+    Browser admin(server_->base_url());
+    ASSERT_TRUE(HasStatus(admin.Login(admin_email, kPassword), 201));
+    const int64_t admin_id = ValueAt(admin.Get("/api/web_sessions/current").Json(), "data.attributes.user-id").as_int();
+
+    // Create a user; the password is never echoed, the email is lower-cased.
+    const std::string email = tag_ + "-Made@Example.com";
+    HttpResponse made = admin.Post(
+        "/api/mortar_users",
+        Doc("mortar-users", {{"email", email}, {"name", "Made " + tag_}, {"role", "Editor"}, {"password", kPassword}})
+    );
+    ASSERT_TRUE(HasStatus(made, 201));
+    EXPECT_EQ(made.body.find(kPassword), std::string::npos);
+    const json::Value& user = *made.Json().Find("data");
+    EXPECT_TRUE(IsResourceObject(user, "mortar-users"));
+    const int64_t user_id = IdOf(user);
+    EXPECT_EQ(StringAt(user, "attributes.email"), Lower(email));
+    EXPECT_EQ(StringAt(user, "attributes.role"), "editor");
+    EXPECT_TRUE(ValueAt(user, "attributes.all-organizations").as_bool());
+    EXPECT_TRUE(JsonEqual(ValueAt(user, "attributes.organization-ids"), json::Value(JArray{})));
+    EXPECT_TRUE(ValueAt(user, "attributes.last-login-at").is_null());
+    // Validation: a taken email, a short password, an unknown role, a missing password.
+    EXPECT_TRUE(IsErrorResponse(
+        admin.Post(
+            "/api/mortar_users",
+            Doc("mortar-users", {{"email", Lower(email)}, {"name", "x"}, {"role", "editor"}, {"password", kPassword}})
+        ),
+        422,
+        {"/data/attributes/email"}
+    ));
+    EXPECT_TRUE(IsErrorResponse(
+        admin.Post(
+            "/api/mortar_users",
+            Doc("mortar-users",
+                {{"email", tag_ + "-x@example.com"}, {"name", "x"}, {"role", "editor"}, {"password", "short"}})
+        ),
+        422,
+        {"/data/attributes/password"}
+    ));
+    EXPECT_TRUE(IsErrorResponse(
+        admin.Post(
+            "/api/mortar_users",
+            Doc("mortar-users",
+                {{"email", tag_ + "-y@example.com"}, {"name", "y"}, {"role", "owner"}, {"password", kPassword}})
+        ),
+        422,
+        {"/data/attributes/role"}
+    ));
+    EXPECT_TRUE(IsErrorResponse(
+        admin.Post(
+            "/api/mortar_users",
+            Doc("mortar-users", {{"email", tag_ + "-z@example.com"}, {"name", "z"}, {"role", "lite"}})
+        ),
+        422,
+        {"/data/attributes/password"}
+    ));
+    HttpResponse by_email = admin.Get("/api/mortar_users?filter[email]=" + UrlEncode(Lower(email)));
+    ASSERT_TRUE(HasStatus(by_email, 200));
+    EXPECT_EQ(IdsOf(by_email.Json()), std::vector<int64_t>{user_id});
+
+    // A group with the user; the user shows the group.
+    HttpResponse group = admin.Post(
+        "/api/mortar_groups", Doc("mortar-groups", {{"name", tag_ + " techs"}, {"member-ids", JArray{user_id}}})
+    );
+    ASSERT_TRUE(HasStatus(group, 201));
+    const int64_t group_id = IdOf(*group.Json().Find("data"));
+    EXPECT_TRUE(JsonEqual(ValueAt(group.Json(), "data.attributes.member-ids"), json::Value(JArray{user_id})));
+    EXPECT_TRUE(JsonEqual(
+        ValueAt(admin.Get("/api/mortar_users/" + std::to_string(user_id)).Json(), "data.attributes.group-ids"),
+        json::Value(JArray{group_id})
+    ));
+    EXPECT_TRUE(IsErrorResponse(
+        admin.Patch(
+            "/api/mortar_groups/" + std::to_string(group_id), Doc("mortar-groups", {{"member-ids", JArray{999999999}}})
+        ),
+        422
+    ));
+
+    // The user signs in; an administrator's new password and disabling end the session.
+    Browser user_browser(server_->base_url());
+    ASSERT_TRUE(HasStatus(user_browser.Login(email, kPassword), 201));
+    EXPECT_TRUE(
+        IsResourceObject(*admin.Get("/api/mortar_users/" + std::to_string(user_id)).Json().Find("data"), "mortar-users")
+    );
+    EXPECT_TRUE(IsTimestamp(
+        ValueAt(admin.Get("/api/mortar_users/" + std::to_string(user_id)).Json(), "data.attributes.last-login-at")
+    ));
+    for (int i = 0; i < 5; ++i) user_browser.Login(email, "wrong wrong wrong");
+    ASSERT_TRUE(IsErrorResponse(user_browser.Login(email, kPassword), 429));
+    EXPECT_TRUE(IsTimestamp(
+        ValueAt(admin.Get("/api/mortar_users/" + std::to_string(user_id)).Json(), "data.attributes.locked-until")
+    ));
+    Browser still(server_->base_url());
+    still.set_cookie(user_browser.cookie());
+    still.set_csrf(user_browser.csrf());
+    const std::string reset = "another long password";
+    ASSERT_TRUE(HasStatus(
+        admin.Patch("/api/mortar_users/" + std::to_string(user_id), Doc("mortar-users", {{"password", reset}})), 200
+    ));
+    EXPECT_TRUE(IsErrorResponse(still.Get("/api/web_sessions/current"), 401)) << "the reset ended the session";
+    ASSERT_TRUE(HasStatus(user_browser.Login(email, reset), 201)) << "and lifted the lockout";
+    ASSERT_TRUE(HasStatus(
+        admin.Patch("/api/mortar_users/" + std::to_string(user_id), Doc("mortar-users", {{"disabled", true}})), 200
+    ));
+    EXPECT_TRUE(IsErrorResponse(user_browser.Get("/api/web_sessions/current"), 401));
+    EXPECT_TRUE(IsErrorResponse(user_browser.Login(email, reset), 401));
+
+    // Administrators cannot lock themselves out.
+    const std::string self = "/api/mortar_users/" + std::to_string(admin_id);
+    EXPECT_TRUE(
+        IsErrorResponse(admin.Patch(self, Doc("mortar-users", {{"role", "manager"}})), 422, {"/data/attributes/role"})
+    );
+    EXPECT_TRUE(IsErrorResponse(
+        admin.Patch(self, Doc("mortar-users", {{"disabled", true}})), 422, {"/data/attributes/disabled"}
+    ));
+
+    // Keys: created with the secret shown once, listed without it, revoked at once.
+    HttpResponse key =
+        admin.Post("/api/api_keys", Doc("api-keys", {{"name", tag_ + " script"}, {"password-access", true}}));
+    ASSERT_TRUE(HasStatus(key, 201));
+    const std::string secret = StringAt(key.Json(), "data.attributes.key");
+    const int64_t key_id = IdOf(*key.Json().Find("data"));
+    ASSERT_EQ(secret.rfind("ITG.", 0), 0u) << key.Describe();
+    EXPECT_EQ(StringAt(key.Json(), "data.attributes.prefix"), secret.substr(0, 20));
+    EXPECT_TRUE(ValueAt(key.Json(), "data.attributes.password-access").as_bool());
+    HttpResponse keys = admin.Get("/api/api_keys?page[size]=1000");
+    ASSERT_TRUE(HasStatus(keys, 200));
+    EXPECT_EQ(keys.body.find(secret.substr(21)), std::string::npos) << "never the secret";
+    const std::vector<int64_t> key_ids = IdsOf(keys.Json());
+    EXPECT_NE(std::find(key_ids.begin(), key_ids.end(), key_id), key_ids.end());
+    HttpClient with_key(server_->base_url(), secret);
+    EXPECT_TRUE(HasStatus(with_key.Get("/api/organizations"), 200));
+    EXPECT_TRUE(IsTimestamp(
+        ValueAt(admin.Get("/api/api_keys/" + std::to_string(key_id)).Json(), "data.attributes.last-used-at")
+    )) << "its use is recorded";
+    EXPECT_TRUE(
+        IsErrorResponse(admin.Post("/api/api_keys", Doc("api-keys", {{"name", ""}})), 422, {"/data/attributes/name"})
+    );
+    ASSERT_TRUE(HasStatus(admin.Delete("/api/api_keys/" + std::to_string(key_id)), 204));
+    EXPECT_TRUE(IsErrorResponse(with_key.Get("/api/organizations"), 401)) << "revoked at once";
+    EXPECT_TRUE(IsErrorResponse(admin.Delete("/api/api_keys/" + std::to_string(key_id)), 404)) << "revoked once";
+    EXPECT_TRUE(
+        IsTimestamp(ValueAt(admin.Get("/api/api_keys/" + std::to_string(key_id)).Json(), "data.attributes.revoked-at"))
+    );
+
+    // User administration is logged, and only administrators see it.
+    HttpResponse events = admin.Get(
+        "/api/activity_events?filter[resource_type]=mortar-users&filter[resource_id]=" + std::to_string(user_id)
+    );
+    ASSERT_TRUE(HasStatus(events, 200));
+    EXPECT_GE(IdsOf(events.Json()).size(), 3u);
+    EXPECT_EQ(events.body.find(reset), std::string::npos) << "passwords are never logged";
+    const std::string reader = NewUser("read-only");
+    Browser reading(server_->base_url());
+    ASSERT_TRUE(HasStatus(reading.Login(reader, kPassword), 201));
+    HttpResponse hidden = reading.Get(
+        "/api/activity_events?filter[resource_type]=mortar-users&filter[resource_id]=" + std::to_string(user_id)
+    );
+    ASSERT_TRUE(HasStatus(hidden, 200));
+    EXPECT_TRUE(IdsOf(hidden.Json()).empty());
+
+    // Deleting a user ends everything of theirs.
+    ASSERT_TRUE(HasStatus(admin.Delete("/api/mortar_users/" + std::to_string(user_id)), 204));
+    EXPECT_TRUE(IsErrorResponse(admin.Get("/api/mortar_users/" + std::to_string(user_id)), 404));
+    EXPECT_TRUE(JsonEqual(
+        ValueAt(admin.Get("/api/mortar_groups/" + std::to_string(group_id)).Json(), "data.attributes.member-ids"),
+        json::Value(JArray{})
+    ));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     All, WebSessionsTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendParamName
 );
