@@ -143,11 +143,12 @@ http::Response Search(Service& svc, http::Request& req, Context& ctx) {
     std::string where = " WHERE e.account_id = $1";
     for (std::size_t i = 0; i < words.size() && i < kMaxQueryWords; ++i) {
         params.emplace_back(std::string_view(words[i]));
-        // Words hold no LIKE wildcards: '%' and '_' split words.
-        where +=
-            " AND EXISTS (SELECT 1 FROM search_words w WHERE w.account_id = e.account_id AND w.entry_id = e.id "
-            "AND w.word LIKE " +
-            Placeholder(params.size()) + " || '%')";
+        // Words hold no LIKE wildcards: '%' and '_' split words. The subquery is keyed by
+        // entry id alone (an entry id belongs to one account): correlating on account_id
+        // too let SQLite walk the (account_id, word) key, reading every word of the
+        // account for each entry (minutes at 10,000 organizations).
+        where += " AND EXISTS (SELECT 1 FROM search_words w WHERE w.entry_id = e.id AND w.word LIKE " +
+                 Placeholder(params.size()) + " || '%')";
     }
     std::list<std::string> kept;  // owns filter values bound as views (stable addresses)
     for (const jsonapi::Filter& f : lq->filters) {

@@ -24,6 +24,7 @@
 #include "domains/domains.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "jsonapi/document.hpp"
 #include "match/pairs.hpp"
 #include "vault/master_key.hpp"
@@ -31,6 +32,9 @@
 
 #ifndef MORTAR_VERSION
 #define MORTAR_VERSION "0.0.0"
+#endif
+#ifndef MORTAR_DEFAULT_WEB_DIR
+#define MORTAR_DEFAULT_WEB_DIR "web/dist"
 #endif
 
 namespace mortar {
@@ -174,6 +178,7 @@ struct ServeOptions {
     int workers = 0;
     int io_threads = 0;
     bool no_response_cache = false;
+    std::string web_dir = MORTAR_DEFAULT_WEB_DIR;
     int64_t session_idle_minutes = 8 * 60;
     int64_t session_max_hours = 7 * 24;
 };
@@ -219,7 +224,16 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
     });
     domains::RegisterAll(service, router);
     api::RegisterAccessAdministration(service, router);
-    router.SetFallback([&service](http::Request& req, bool known) { return service.Fallback(req, known); });
+    // Every path outside /api belongs to the web UI (API.md 1); /api keeps its JSON 404s.
+    http::StaticFiles web_ui(opts.web_dir);
+    if (!web_ui.Available()) {
+        log::warn("no web UI in {} (index.html missing): / will say so; build it with scripts/build.sh", opts.web_dir);
+    }
+    router.SetFallback([&service, &web_ui](http::Request& req, bool known) {
+        const std::string path = http::Router::NormalisePath(req.path);
+        if (path == "/api" || path.rfind("/api/", 0) == 0) return service.Fallback(req, known);
+        return web_ui.Serve(req);
+    });
 
     http::ServerOptions server_options;
     server_options.host = host;
@@ -292,6 +306,9 @@ int Main(int argc, char** argv) {
             "--io-threads", serve_opts.io_threads, "Threads reading and writing sockets (default: one per core)"
         )
         ->envname("MORTAR_IO_THREADS");
+    serve->add_option("--web-dir", serve_opts.web_dir, "Directory of the built web UI served at /")
+        ->envname("MORTAR_WEB_DIR")
+        ->capture_default_str();
     serve->add_flag("--no-response-cache", serve_opts.no_response_cache, "Render every list page afresh")
         ->envname("MORTAR_NO_RESPONSE_CACHE");
     serve
