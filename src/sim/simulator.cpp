@@ -355,6 +355,7 @@ http::Response Simulator::Control(http::Request& req) {
     auto int_of = [](const json::Value* v, int64_t dflt) { return v != nullptr && v->is_int() ? v->as_int() : dflt; };
     if (path == "/_sim/faults") {
         bool expire = false;
+        bool move = false;
         {
             std::lock_guard lock(mu_);
             if (const auto* v = b.Find("bad_credentials"); v != nullptr && v->is_bool())
@@ -377,8 +378,10 @@ http::Response Simulator::Control(http::Request& req) {
                 list_pages_ = 0;
             }
             if (const auto* x = b.Find("expire_tokens"); x != nullptr && x->is_bool()) expire = x->as_bool();
+            if (const auto* z = b.Find("move_zone"); z != nullptr && z->is_bool()) move = z->as_bool();
         }
         if (expire) ExpireTokens();
+        if (move) MoveZone();
         return JsonResponse(200, "{\"ok\":true}");
     }
     if (path == "/_sim/clock") {

@@ -68,7 +68,7 @@ struct LoggedRequest {
 //   GET /_sim/log[?since=SEQ]  the request log; DELETE /_sim/log clears it
 //   POST /_sim/faults          {"bad_credentials":true,"throttle":{"count":3,"retry_after":"2"},
 //                               "errors":{"count":2,"status":503},"slow":{"count":1,"ms":1500},
-//                               "mutate_after_pages":2,"expire_tokens":true}
+//                               "mutate_after_pages":2,"expire_tokens":true,"move_zone":true}
 //   POST /_sim/mutate          {"kind":"configurations","op":"update|delete|add","id":7,"set":{...}}
 //   POST /_sim/clock           {"advance_s":3600}
 //   GET /_sim/credentials      what the simulator accepts
@@ -105,6 +105,8 @@ public:
     }
     // Makes every token issued so far invalid (vendors with tokens).
     virtual void ExpireTokens() {}
+    // Moves the tenant to another zone (Autotask): the old zone's URLs answer 401.
+    virtual void MoveZone() {}
     std::vector<LoggedRequest> Log(int64_t since = 0) const;
     void ClearLog();
     // Requests logged whose path contains `fragment` (case-insensitive).
