@@ -1,6 +1,0 @@
-// SPDX-License-Identifier: AGPL-3.0-or-later
-#include "sync/schema_cases.hpp"
-
-namespace mortar::sync::testing {
-INSTANTIATE_TEST_SUITE_P(Postgres, IntegrationSchemaTest, ::testing::Values(db::Dialect::kPostgres));
-}  // namespace mortar::sync::testing
