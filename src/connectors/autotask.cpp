@@ -105,7 +105,9 @@ public:
 
     std::string_view kind() const override { return "autotask"; }
 
-    bool Supports(EntityKind kind) const override { return kind != EntityKind::kConfigurationStatus; }
+    bool Supports(EntityKind kind) const override {
+        return SpecOf(kind).has_value() || kind == EntityKind::kCompanyType || kind == EntityKind::kConfigurationType;
+    }
 
     bool SupportsIncremental(EntityKind kind) const override {
         auto spec = SpecOf(kind);
@@ -135,7 +137,9 @@ public:
                 if (kind == EntityKind::kConfigurationType || kind == EntityKind::kCompanyType) {
                     return FetchPicklist(kind, counting);
                 }
-                if (!Supports(kind)) return Status::InvalidArgument("Autotask has no configuration statuses");
+                if (!Supports(kind)) {
+                    return Status::InvalidArgument("Autotask has no " + std::string(EntityKindName(kind)) + " list");
+                }
                 return FetchEntity(kind, options, counting);
             },
             &delivered

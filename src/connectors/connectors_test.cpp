@@ -629,6 +629,158 @@ TEST_F(VendorTest, HaloRateWindowAnswers429WithRetryAfter) {
     EXPECT_TRUE(sleeper.Waits().empty());  // Retry-After of ~300 s is beyond the budget: no waiting
 }
 
+TEST_F(VendorTest, UniViewListsEverythingWithTheFewestCalls) {
+    auto s = Start("uniview");
+    EXPECT_NE(net::OriginOf(settings["token_url"]), net::OriginOf(settings["api_url"]));  // two origins
+    auto c = Make("uniview");
+    struct Want {
+        EntityKind kind;
+        size_t records;
+    };
+    int64_t calls = 1;  // the token
+    for (const Want& w :
+         {Want{EntityKind::kCompany, 30},
+          Want{EntityKind::kAppliance, 30},
+          Want{EntityKind::kConfiguration, 1200},
+          Want{EntityKind::kBackup, 3600}}) {
+        auto f = FetchAll(*c, w.kind);
+        ASSERT_TRUE(f.status.ok()) << EntityKindName(w.kind) << ": " << f.status.message();
+        EXPECT_EQ(f.records.size(), w.records) << EntityKindName(w.kind);
+        EXPECT_TRUE(f.Unique());
+        calls += (static_cast<int64_t>(w.records) + 499) / 500;
+        EXPECT_EQ(c->stats().calls, calls) << EntityKindName(w.kind);
+        if (w.kind != EntityKind::kConfiguration) continue;
+        for (const auto& r : f.records) {
+            const std::string_view status = r.Field("last_backup_status");
+            ASSERT_TRUE(
+                status == "Successful" || status == "Warning" || status == "Failed" || status == "InProgress" ||
+                status == "Unknown"
+            ) << status;
+            if (status == "InProgress") {
+                EXPECT_EQ(r.Field("last_backup_at"), r.Field("last_backup_started_at"));
+            }
+            ASSERT_FALSE(r.Field("mac_address").empty());
+        }
+        // Same seed, same machines as the PSA simulators: names, MACs and IPs match.
+        std::map<std::string, const ExternalRecord*> by_name;
+        for (const auto& r : f.records) by_name[r.name] = &r;
+        for (int64_t id : {1, 2, 600, 1200}) {
+            auto src = s->data().Get(Kind::kConfiguration, id);
+            ASSERT_TRUE(src && by_name.count(src->name)) << id;
+            EXPECT_EQ(by_name[src->name]->Field("mac_address"), src->mac);
+            EXPECT_EQ(by_name[src->name]->Field("ip_address"), src->ip);
+        }
+    }
+    EXPECT_FALSE(c->Supports(EntityKind::kContact));
+    EXPECT_EQ(FetchAll(*c, EntityKind::kContact).status.code(), Code::kInvalidArgument);
+}
+
+TEST_F(VendorTest, UniViewBackupsSinceAWatermark) {
+    auto s = Start("uniview");
+    auto c = Make("uniview");
+    auto all = FetchAll(*c, EntityKind::kBackup);
+    ASSERT_TRUE(all.status.ok());
+    const int64_t since = *ParseTimestamp("2025-05-31T00:00:00Z");
+    size_t want = 0;
+    for (const auto& r : all.records) want += *ParseTimestamp(r.Field("started_at")) >= since ? 1 : 0;
+    ASSERT_GT(want, 0u);
+    ASSERT_LT(want, all.records.size());
+    FetchOptions o;
+    o.since_ms = since;
+    auto inc = FetchAll(*c, EntityKind::kBackup, o);
+    ASSERT_TRUE(inc.status.ok()) << inc.status.message();
+    EXPECT_EQ(inc.records.size(), want);
+    EXPECT_TRUE(c->SupportsIncremental(EntityKind::kBackup));
+    EXPECT_FALSE(c->SupportsIncremental(EntityKind::kConfiguration));
+}
+
+TEST_F(VendorTest, UniViewCredentialsTokensAndFaults) {
+    auto s = Start("uniview");
+    settings["client_secret"] = "wrong";
+    Status bad = Make("uniview")->TestCredentials();
+    EXPECT_EQ(bad.code(), Code::kUnauthenticated) << bad.message();
+    EXPECT_EQ(bad.message().find("wrong"), std::string::npos);
+    settings["client_secret"] = s->Credentials()[3].second;
+    auto c = Make("uniview");
+    // Throttling with Retry-After, then a token that expires in the middle of a listing.
+    s->WithFaults([](sim::Faults& f) {
+        f.throttle_count = 2;
+        f.retry_after = "4";
+    });
+    FetchOptions small;
+    small.page_size = 100;
+    auto f = FetchAll(*c, EntityKind::kConfiguration, small, [&](int batch) {
+        if (batch == 2) s->AdvanceClock(2 * 3600 * 1000);
+    });
+    ASSERT_TRUE(f.status.ok()) << f.status.message();
+    EXPECT_EQ(f.records.size(), 1200u);
+    EXPECT_EQ(sleeper.Waits(), (std::vector<int64_t>{4000, 4000}));
+    // The refused one above; two throttled and one issued; one more after the expiry.
+    EXPECT_EQ(s->CountRequests("/connect/token"), 5);
+    // Records moving between pages: a changed total fails the listing instead of skipping.
+    auto g = FetchAll(*c, EntityKind::kConfiguration, small, [&](int batch) {
+        if (batch == 0) {
+            ASSERT_TRUE(s->data().Delete(Kind::kConfiguration, 5).ok());
+        }
+    });
+    EXPECT_EQ(g.status.code(), Code::kUnavailable) << g.status.message();
+    EXPECT_TRUE(g.Unique());
+}
+
+TEST_F(VendorTest, UniViewProtocolDetails) {
+    auto s = Start("uniview");
+    auto client = net::NewCurlClient();
+    net::HttpRequest req;
+    req.url = s->base_url() + "/v1/customers";
+    auto resp = client->Send(req);
+    ASSERT_TRUE(resp.ok());
+    EXPECT_EQ(resp->status, 401);
+    EXPECT_EQ(resp->Header("www-authenticate").substr(0, 6), "Bearer");
+    net::HttpRequest token;
+    token.method = "POST";
+    token.url = s->Credentials()[0].second;
+    token.SetHeader("Content-Type", "application/x-www-form-urlencoded");
+    token.SetHeader("Authorization", net::BasicAuthorization("mortar-sim-uniview", "sim-uniview-secret"));
+    token.body = "grant_type=client_credentials";
+    auto t = client->Send(token);
+    ASSERT_TRUE(t.ok());
+    ASSERT_EQ(t->status, 200) << t->body;
+    const std::string bearer = "Bearer " + json::Parse(t->body)->Find("access_token")->as_string();
+    token.body = "grant_type=password";
+    EXPECT_EQ(client->Send(token)->body, R"({"error":"unsupported_grant_type"})");
+    req.SetHeader("Authorization", bearer);
+    req.url = s->base_url() + "/v1/appliances?page_size=7&page_number=2&order_by=name&order_direction=desc";
+    resp = client->Send(req);
+    ASSERT_EQ(resp->status, 200) << resp->body;
+    EXPECT_EQ(resp->Header("paging-page-size"), "7");
+    EXPECT_EQ(resp->Header("paging-page-number"), "2");
+    EXPECT_EQ(resp->Header("paging-total-records"), "30");
+    EXPECT_EQ(resp->Header("paging-total-pages"), "5");
+    EXPECT_EQ(json::Parse(resp->body)->as_array().size(), 7u);
+    req.url = s->base_url() + "/v1/appliances?page_number=99";
+    EXPECT_EQ(client->Send(req)->body, "[]");
+    req.url = s->base_url() + "/v1/assets?order_by=colour";
+    EXPECT_EQ(client->Send(req)->status, 400);
+    req.url = s->base_url() + "/v1/assets?page_size=2";
+    auto plain = json::Parse(client->Send(req)->body);
+    EXPECT_EQ(plain->as_array()[0].Find("last_backup"), nullptr);  // only when asked for
+    req.url = s->base_url() + "/v1/assets?page_size=2&include%5Bbackups%5D=last&include%5Blinks%5D=all";
+    auto full = json::Parse(client->Send(req)->body);
+    EXPECT_NE(full->as_array()[0].Find("last_backup"), nullptr);
+    EXPECT_NE(full->as_array()[0].Find("links"), nullptr);
+    const std::string key = full->as_array()[0].Find("key")->as_string();
+    req.url = s->base_url() + "/v1/backups?asset_key=" + key + "&status=Successful";
+    auto backups = json::Parse(client->Send(req)->body);
+    for (const auto& b : backups->as_array()) EXPECT_EQ(b.Find("status")->as_string(), "Successful");
+    req.url = s->base_url() + "/api/epb/v1/assets?page_size=1";
+    auto epb = json::Parse(client->Send(req)->body);
+    ASSERT_EQ(epb->as_array().size(), 1u);
+    EXPECT_NE(epb->as_array()[0].Find("storageUsedBytes"), nullptr);
+    req.method = "DELETE";
+    req.url = s->base_url() + "/v1/customers";
+    EXPECT_EQ(client->Send(req)->status, 405);
+}
+
 TEST_F(VendorTest, ConnectWiseOrderByAndFieldsProjection) {
     auto s = Start("connectwise");
     auto client = net::NewCurlClient();

@@ -119,9 +119,11 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(std::string_view vendor, Si
         sim = NewConnectWiseSimulator(std::move(options));
     } else if (vendor == "halopsa") {
         sim = NewHaloPsaSimulator(std::move(options));
+    } else if (vendor == "uniview") {
+        sim = NewUniViewSimulator(std::move(options));
     } else {
         return Status::InvalidArgument(
-            "unknown simulator '" + std::string(vendor) + "' (autotask, connectwise, halopsa)"
+            "unknown simulator '" + std::string(vendor) + "' (autotask, connectwise, halopsa, uniview)"
         );
     }
     sim->faults_ = faults;
@@ -143,7 +145,8 @@ Status Simulator::Start(const std::string& host, uint16_t port) {
     o.body_limit = 16 * 1024 * 1024;
     o.error_response = [this](int status, std::string_view detail) { return Error(status, detail); };
     server_ = std::make_unique<http::Server>(o, [this](http::Request& req) { return Handle(req); });
-    return server_->Start();
+    MORTAR_RETURN_IF_ERROR(server_->Start());
+    return StartMore(host_);
 }
 
 void Simulator::StopOnSignals() {
@@ -159,6 +162,7 @@ void Simulator::ServeInBackground() {
 }
 
 void Simulator::Stop() {
+    StopMore();
     if (server_) server_->Stop();
     if (thread_.joinable()) thread_.join();
 }
