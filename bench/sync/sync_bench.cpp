@@ -3,7 +3,7 @@
 // process; this process is only the client, so its CPU time is the connector's cost
 // (transport, libcurl, simdjson parsing, normalising, hashing).
 //
-//   build/bench/sync/sync_bench [N] [vendor...]      (defaults: 200000, all three)
+//   build/bench/sync/sync_bench [N] [vendor...]      (defaults: 200000, all four)
 //
 // Prints records/s, API calls against the minimum, client CPU µs per record, and one
 // JSON line of every figure at the end.
@@ -63,7 +63,7 @@ bool StartSim(const std::string& vendor, int64_t n, SimProcess& out) {
     }
     close(fds[1]);
     FILE* f = fdopen(fds[0], "r");
-    const size_t expected = vendor == "autotask" ? 4 : vendor == "connectwise" ? 5 : 6;
+    const size_t expected = vendor == "autotask" || vendor == "uniview" ? 4 : vendor == "connectwise" ? 5 : 6;
     char line[1024];
     while (out.settings.size() < expected && std::fgets(line, sizeof line, f) != nullptr) {
         std::string s(line);
@@ -91,6 +91,7 @@ int64_t Ceil(int64_t n, int64_t d) {
 int64_t MinimumCalls(const std::string& vendor, int64_t n) {
     if (vendor == "autotask") return 1 + Ceil(n, 500);      // zone lookup, pages of 500
     if (vendor == "connectwise") return 1 + Ceil(n, 1000);  // codebase lookup, pages of 1000
+    if (vendor == "uniview") return 1 + Ceil(n, 500);       // token, pages of 500
     // Halo: token, asset types, and per type its pages of 1000 plus the idonly check.
     sim::DatasetOptions o;
     o.companies = 2000;
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
             vendors.push_back(a);
         }
     }
-    if (vendors.empty()) vendors = {"autotask", "connectwise", "halopsa"};
+    if (vendors.empty()) vendors = {"autotask", "connectwise", "halopsa", "uniview"};
     std::string json = "{\"records\":" + std::to_string(n) + ",\"vendors\":{";
     int failures = 0;
     for (const auto& vendor : vendors) {

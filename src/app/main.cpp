@@ -340,7 +340,8 @@ int Main(int argc, char** argv) {
     sim_cmd->add_option(
         "--faults",
         sim_opts.faults,
-        "Faults: bad-credentials,expired-token,429=N[:RETRY_AFTER],5xx=N[:STATUS],slow=MS[xN],mutate-after=PAGES"
+        "Faults: bad-credentials,expired-token,429=N[:RETRY_AFTER],5xx=N[:STATUS],slow=MS[xN],mutate-after=PAGES,"
+        "garbage=N"
     );
     sim_cmd->add_option("--rate-limit", sim_opts.rate_limit, "Requests per window (-1: the vendor's default, 0: off)")
         ->capture_default_str();

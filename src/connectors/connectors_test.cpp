@@ -363,6 +363,20 @@ TEST_P(ConnectorTest, AFailurePartWayThroughIsAnErrorAfterThePagesBefore) {
     EXPECT_LT(f.records.size(), Active(EntityKind::kConfiguration).size());
 }
 
+TEST_P(ConnectorTest, ABrokenPageFailsTheFetchWithInternal) {
+    auto c = Make();
+    auto f = FetchAll(*c, EntityKind::kConfiguration, {}, [&](int batch) {
+        if (batch == 0) sim_->WithFaults([](sim::Faults& x) { x.garbage_count = 1; });
+    });
+    EXPECT_EQ(f.status.code(), Code::kInternal) << f.status.message();
+    EXPECT_NE(f.status.message().find("malformed"), std::string::npos) << f.status.message();
+    EXPECT_EQ(f.batches, 1);
+    // The next fetch is whole again.
+    auto g = FetchAll(*c, EntityKind::kConfiguration);
+    ASSERT_TRUE(g.status.ok()) << g.status.message();
+    EXPECT_EQ(g.Ids(), Active(EntityKind::kConfiguration));
+}
+
 TEST_P(ConnectorTest, DataChangingMidPaginationLosesAndRepeatsNothingOrFailsCleanly) {
     auto c = Make();
     const auto before = Active(EntityKind::kConfiguration);
@@ -717,6 +731,11 @@ TEST_F(VendorTest, UniViewCredentialsTokensAndFaults) {
     EXPECT_EQ(sleeper.Waits(), (std::vector<int64_t>{4000, 4000}));
     // The refused one above; two throttled and one issued; one more after the expiry.
     EXPECT_EQ(s->CountRequests("/connect/token"), 5);
+    // A truncated page is an error, not a short listing.
+    auto broken = FetchAll(*c, EntityKind::kBackup, small, [&](int batch) {
+        if (batch == 0) s->WithFaults([](sim::Faults& x) { x.garbage_count = 1; });
+    });
+    EXPECT_EQ(broken.status.code(), Code::kInternal) << broken.status.message();
     // Records moving between pages: a changed total fails the listing instead of skipping.
     auto g = FetchAll(*c, EntityKind::kConfiguration, small, [&](int batch) {
         if (batch == 0) {

@@ -91,11 +91,13 @@ Status ParseFaults(std::string_view text, Faults& faults, bool& expired_token) {
             faults.slow_count = second.empty() ? 1000000 : CountOf(second);
         } else if (name == "mutate-after" && CountOf(first) > 0) {
             faults.mutate_after_pages = CountOf(first);
+        } else if (name == "garbage" && CountOf(first) >= 0) {
+            faults.garbage_count = CountOf(first);
         } else {
             return Status::InvalidArgument(
                 "--faults: unknown item '" + std::string(item) +
                 "' (known: bad-credentials, expired-token, 429=N[:RETRY_AFTER], 5xx=N[:STATUS], slow=MS[xN], "
-                "mutate-after=PAGES)"
+                "mutate-after=PAGES, garbage=N)"
             );
         }
     }
@@ -290,6 +292,10 @@ http::Response Simulator::Handle(http::Request& req) {
     if (delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     http::Response resp = injected ? std::move(*injected) : HandleApi(req);
     std::lock_guard lock(mu_);
+    if (!injected && faults_.garbage_count > 0 && resp.status == 200) {
+        --faults_.garbage_count;
+        resp.body.resize(resp.body.size() / 2);
+    }
     for (auto it = log_.rbegin(); it != log_.rend(); ++it) {
         if (it->seq == seq) {
             it->status = resp.status;
@@ -372,6 +378,9 @@ http::Response Simulator::Control(http::Request& req) {
             if (const auto* e = b.Find("errors"); e != nullptr && e->is_object()) {
                 faults_.error_count = static_cast<int>(int_of(e->Find("count"), 1));
                 faults_.error_status = static_cast<int>(int_of(e->Find("status"), 503));
+            }
+            if (const auto* g = b.Find("garbage"); g != nullptr && g->is_object()) {
+                faults_.garbage_count = static_cast<int>(int_of(g->Find("count"), 1));
             }
             if (const auto* s = b.Find("slow"); s != nullptr && s->is_object()) {
                 faults_.slow_count = static_cast<int>(int_of(s->Find("count"), 1));

@@ -32,7 +32,8 @@ struct Faults {
     std::string retry_after = "1";  // sent with those 429s ("" for none)
     int error_count = 0;            // answer error_status (5xx)
     int error_status = 503;
-    int slow_count = 0;  // delay these requests by slow_ms before answering
+    int garbage_count = 0;  // answer 200 with the body cut in half (a broken payload)
+    int slow_count = 0;     // delay these requests by slow_ms before answering
     int64_t slow_ms = 0;
     // After this many list pages, change the data of the kind being listed: the record
     // with the lowest id is updated, the one with the highest id deleted, one is added.
@@ -40,7 +41,8 @@ struct Faults {
 };
 
 // Parses the --faults syntax: a comma-separated list of bad-credentials,
-// expired-token, 429=N[:RETRY_AFTER], 5xx=N[:STATUS], slow=MS[xN], mutate-after=PAGES.
+// expired-token, 429=N[:RETRY_AFTER], 5xx=N[:STATUS], slow=MS[xN], mutate-after=PAGES,
+// garbage=N.
 // `expired_token` is set for expired-token.
 Status ParseFaults(std::string_view text, Faults& faults, bool& expired_token);
 
@@ -68,6 +70,7 @@ struct LoggedRequest {
 //   GET /_sim/log[?since=SEQ]  the request log; DELETE /_sim/log clears it
 //   POST /_sim/faults          {"bad_credentials":true,"throttle":{"count":3,"retry_after":"2"},
 //                               "errors":{"count":2,"status":503},"slow":{"count":1,"ms":1500},
+//                               "garbage":{"count":1},
 //                               "mutate_after_pages":2,"expire_tokens":true,"move_zone":true}
 //   POST /_sim/mutate          {"kind":"configurations","op":"update|delete|add","id":7,"set":{...}}
 //   POST /_sim/clock           {"advance_s":3600}
