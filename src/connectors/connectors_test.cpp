@@ -319,12 +319,12 @@ TEST_P(ConnectorTest, ServerErrorBurstIsRetriedWithBackoff) {
 }
 
 TEST_P(ConnectorTest, ASlowResponseTimesOutAndIsRetried) {
-    client_options_.timeout = std::chrono::milliseconds(300);
+    client_options_.timeout = std::chrono::milliseconds(800);  // a wide margin over a normal answer
     auto c = Make();
     ASSERT_TRUE(c->TestCredentials().ok());  // discovery and token before the slow one
     sim_->WithFaults([](sim::Faults& f) {
         f.slow_count = 1;
-        f.slow_ms = 1500;
+        f.slow_ms = 2500;
     });
     auto f = FetchAll(*c, EntityKind::kCompany);
     ASSERT_TRUE(f.status.ok()) << f.status.message();

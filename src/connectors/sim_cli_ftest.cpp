@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <future>
 #include <map>
 #include <string>
 
@@ -88,21 +89,18 @@ public:
         return true;
     }
 
-    // SIGTERM, then the exit status (or -1 after 10 s).
+    // SIGTERM, then the exit status (-1 for a signal, or when it did not exit within 10 s:
+    // it is then killed).
     int Stop() {
         kill(pid_, SIGTERM);
-        for (int i = 0; i < 1000; ++i) {
+        const pid_t pid = pid_;
+        auto exited = std::async(std::launch::async, [pid] {
             int status = 0;
-            if (waitpid(pid_, &status, WNOHANG) == pid_) {
-                pid_ = -1;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-            }
-            pollfd p{fd_, POLLIN, 0};
-            poll(&p, 1, 10);  // bounded wait for the child's exit, not a sleep standing in for it
-            char sink[256];
-            if (p.revents & POLLIN) (void)read(fd_, sink, sizeof sink);
-        }
-        return -1;
+            return waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        });
+        if (exited.wait_for(std::chrono::seconds(10)) != std::future_status::ready) kill(pid_, SIGKILL);
+        pid_ = -1;
+        return exited.get();
     }
 
     std::string first_line;
