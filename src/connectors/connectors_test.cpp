@@ -910,6 +910,19 @@ TEST_F(VendorTest, ConnectWiseUnknownCompanyAndBadConditions) {
     EXPECT_NE(resp->body.find("\"Unauthorized\""), std::string::npos);
 }
 
+TEST_F(VendorTest, ConnectWiseFindsTheNewCodebaseAfterAnUpgrade) {
+    auto s = Start("connectwise");
+    auto c = Make("connectwise");
+    ASSERT_TRUE(c->TestCredentials().ok());  // codebase v4_6_release/, cached
+    s->MoveZone();
+    auto f = FetchAll(*c, EntityKind::kCompany);
+    ASSERT_TRUE(f.status.ok()) << f.status.message();
+    EXPECT_EQ(f.records.size(), f.Ids().size());
+    EXPECT_GT(f.records.size(), 0u);
+    EXPECT_EQ(s->CountRequests("/login/companyinfo"), 2);
+    EXPECT_GE(s->CountRequests("/v2025_1/apis/3.0/company/companies"), 1);
+}
+
 TEST_F(VendorTest, ConnectWiseSitesComeFromEachCompany) {
     auto s = Start("connectwise");
     auto c = Make("connectwise");

@@ -32,6 +32,8 @@ Status MapError(const net::HttpResponse& r) {
             return Status::PermissionDenied("ConnectWise: the API member lacks a permission: " + text);
         case 400:
             return Status::InvalidArgument("ConnectWise refused the query: " + text);
+        case 404:
+            return Status::NotFound("ConnectWise has no such route (codebase changed?): " + text);
         default:
             if (r.status >= 500)
                 return Status::Unavailable("ConnectWise answered HTTP " + std::to_string(r.status) + ": " + text);
@@ -89,7 +91,26 @@ public:
         return Status::Ok();
     }
 
+    // After a 404 before any record was delivered, the codebase is discovered again (an
+    // upgraded tenant moves to a new one) and the fetch runs once more if it changed.
     Status Fetch(EntityKind kind, const FetchOptions& options, const BatchFn& on_batch) override {
+        bool delivered = false;
+        BatchFn counting = [&](std::span<const ExternalRecord> batch) {
+            delivered = true;
+            return on_batch(batch);
+        };
+        Status s = FetchOnce(kind, options, counting);
+        if (s.code() != Code::kNotFound || !config_.api_url.empty()) return s;
+        const std::string before = api_url_;
+        api_url_.clear();
+        if (Status d = Discover(); !d.ok()) return d;
+        if (api_url_ == before || delivered) return Status::Internal(s.message());
+        s = FetchOnce(kind, options, counting);
+        return s.code() == Code::kNotFound ? Status::Internal(s.message()) : s;
+    }
+
+private:
+    Status FetchOnce(EntityKind kind, const FetchOptions& options, const BatchFn& on_batch) {
         if (!Supports(kind)) {
             return Status::InvalidArgument("ConnectWise has no " + std::string(EntityKindName(kind)) + " list");
         }
@@ -127,7 +148,6 @@ public:
         return List("/company/configurations", kind, conditions, child, options, seen, on_batch);
     }
 
-private:
     Status Discover() {
         if (!api_url_.empty()) return Status::Ok();
         net::HttpRequest req;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // The ConnectWise Manage REST simulator (CONNECTORS.md 3 and 5.3).
 #include <algorithm>
+#include <atomic>
 #include <functional>
 
 #include "core/clock.hpp"
@@ -381,10 +382,24 @@ protected:
     }
 
     http::Response HandleApi(http::Request& req) override {
+        // Routes live under kCodebase; the current codebase is served there too, and an
+        // old one (after an upgrade, MoveZone) answers 404 as an unknown route would.
+        const std::string current = "/" + Codebase();
+        const std::string internal = "/" + std::string(kCodebase);
+        if (current != internal) {
+            if (req.path.rfind(current, 0) == 0) {
+                req.path = internal + req.path.substr(current.size());
+            } else if (req.path.rfind(internal, 0) == 0) {
+                return Error(404, "The requested route was not found.");
+            }
+        }
         http::Response r = router_.Dispatch(req);
         r.SetHeader("api-current-version", "2024.1");
         return r;
     }
+
+    // An upgrade to another codebase ("v2025_1/", "v2025_2/", ...).
+    void MoveZone() override { ++release_; }
 
 private:
     static SimOptions Defaults(SimOptions o) {
@@ -415,7 +430,7 @@ private:
             if (!IEquals(net::UrlDecode(req.Param("company")), kCompanyId)) return JsonResponse(200, "null");
             return JsonResponse(
                 200,
-                "{\"CompanyName\":\"Mortar Simulated MSP\",\"Codebase\":\"" + std::string(kCodebase) +
+                "{\"CompanyName\":\"Mortar Simulated MSP\",\"Codebase\":\"" + Codebase() +
                     "\",\"VersionCode\":\"v2024.1\",\"VersionNumber\":\"v4.6.12345\",\"CompanyID\":\"" +
                     std::string(kCompanyId) + "\",\"IsCloud\":true}"
             );
@@ -833,7 +848,13 @@ private:
         return JsonResponse(200, w.Take());
     }
 
+    std::string Codebase() const {
+        const int n = release_.load();
+        return n == 0 ? std::string(kCodebase) : "v2025_" + std::to_string(n) + "/";
+    }
+
     http::Router router_;
+    std::atomic<int> release_{0};
 };
 
 }  // namespace

@@ -109,7 +109,8 @@ public:
     }
     // Makes every token issued so far invalid (vendors with tokens).
     virtual void ExpireTokens() {}
-    // Moves the tenant to another zone (Autotask): the old zone's URLs answer 401.
+    // Moves the tenant to another zone (Autotask: the old zone's URLs answer 401) or
+    // codebase (ConnectWise: the old codebase's routes answer 404).
     virtual void MoveZone() {}
     std::vector<LoggedRequest> Log(int64_t since = 0) const;
     void ClearLog();
