@@ -4,7 +4,7 @@
 -- so a login needs no account name. Only hashes of passwords (Argon2id) and of session
 -- tokens (BLAKE2b) are stored.
 CREATE TABLE users (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     email TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -20,7 +20,7 @@ CREATE TABLE users (
 CREATE INDEX users_account_id_id_idx ON users (account_id, id);
 
 CREATE TABLE user_groups (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     description TEXT,
@@ -67,7 +67,7 @@ CREATE INDEX record_grants_record_idx ON record_grants (account_id, record_table
 -- Browser sessions: the cookie carries a random token, only its hash is stored. A session
 -- ends at expires_at, or when idle for longer than the server's idle timeout.
 CREATE TABLE web_sessions (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     token_hash TEXT NOT NULL,
