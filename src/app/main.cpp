@@ -21,6 +21,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "jsonapi/document.hpp"
+#include "sim/simulator.hpp"
 #include "vault/master_key.hpp"
 #include "vault/vault.hpp"
 
@@ -218,6 +219,24 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
     return 0;
 }
 
+// `mortar sim VENDOR`: a PSA simulator on loopback; prints its URL and credentials.
+int RunSimulator(const std::string& vendor, const std::string& listen, sim::SimOptions options) {
+    std::string host;
+    uint16_t port = 0;
+    if (!SplitListen(listen, host, port)) {
+        return Fail(Status::InvalidArgument("--listen must be HOST:PORT, for example 127.0.0.1:9001"));
+    }
+    auto simulator = sim::Simulator::Create(vendor, std::move(options));
+    if (!simulator) return Fail(simulator.status());
+    if (Status s = (*simulator)->Start(host, port); !s.ok()) return Fail(s);
+    (*simulator)->StopOnSignals();
+    std::printf("mortar sim %s: listening on %s\n", vendor.c_str(), (*simulator)->base_url().c_str());
+    for (const auto& [name, value] : (*simulator)->Credentials()) std::printf("%s: %s\n", name.c_str(), value.c_str());
+    std::fflush(stdout);
+    (*simulator)->Run();
+    return 0;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -303,7 +322,37 @@ int Main(int argc, char** argv) {
     store.AddTo(list_keys);
     list_keys->add_option("--account", account, "Only this account's keys")->envname("MORTAR_ACCOUNT");
 
+    CLI::App* sim_cmd = app.add_subcommand("sim", "Run a PSA simulator for tests and demos (loopback only)");
+    std::string sim_vendor;
+    std::string sim_listen = "127.0.0.1:0";
+    sim::SimOptions sim_opts;
+    sim_cmd->add_option("vendor", sim_vendor, "autotask, connectwise or halopsa")
+        ->required()
+        ->check(CLI::IsMember({"autotask", "connectwise", "halopsa"}));
+    sim_cmd->add_option("--listen", sim_listen, "127.0.0.1:PORT (PORT 0 picks a free port)")->capture_default_str();
+    sim_cmd->add_option("--companies", sim_opts.data.companies, "Companies to generate")->capture_default_str();
+    sim_cmd->add_option("--sites", sim_opts.data.sites, "Sites to generate (-1: two per company)")
+        ->capture_default_str();
+    sim_cmd->add_option("--contacts", sim_opts.data.contacts, "Contacts to generate")->capture_default_str();
+    sim_cmd->add_option("--configurations", sim_opts.data.configurations, "Configuration items to generate")
+        ->capture_default_str();
+    sim_cmd->add_option("--seed", sim_opts.data.seed, "Seed of the generated data")->capture_default_str();
+    sim_cmd->add_option(
+        "--faults",
+        sim_opts.faults,
+        "Faults: bad-credentials,expired-token,429=N[:RETRY_AFTER],5xx=N[:STATUS],slow=MS[xN],mutate-after=PAGES"
+    );
+    sim_cmd->add_option("--rate-limit", sim_opts.rate_limit, "Requests per window (-1: the vendor's default, 0: off)")
+        ->capture_default_str();
+    sim_cmd->add_option("--rate-window-seconds", sim_opts.rate_window_s, "Rate window (-1: the vendor's default)")
+        ->capture_default_str();
+    sim_cmd->add_option("--token-lifetime-seconds", sim_opts.token_lifetime_s, "Lifetime of issued tokens")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+
     CLI11_PARSE(app, argc, argv);
+
+    if (*sim_cmd) return RunSimulator(sim_vendor, sim_listen, sim_opts);
 
     if (*version) {
         std::printf("mortar %s\n", MORTAR_VERSION);
