@@ -42,12 +42,12 @@ private:
 
 class PageNumber final : public Pager {
 public:
-    PageNumber(HttpRequest first, std::string param, int64_t page_size)
-        : first_(std::move(first)), param_(std::move(param)), page_size_(page_size) {}
+    PageNumber(HttpRequest first, std::string param, int64_t page_size, bool strict)
+        : first_(std::move(first)), param_(std::move(param)), page_size_(page_size), strict_(strict) {}
     HttpRequest First() override { return Page(1); }
     Result<std::optional<HttpRequest>> Next(const HttpResponse&, const PageResult& page) override {
         if (page.total) {
-            if (total_ && *total_ != *page.total) {
+            if (strict_ && total_ && *total_ != *page.total) {
                 return Status::Unavailable(
                     "the record count changed from " + std::to_string(*total_) + " to " + std::to_string(*page.total) +
                     " during paging; the listing is incomplete"
@@ -71,6 +71,7 @@ private:
     HttpRequest first_;
     std::string param_;
     int64_t page_size_;
+    bool strict_;
     int64_t page_ = 0;
     std::optional<int64_t> total_;
 };
@@ -85,8 +86,10 @@ std::unique_ptr<Pager> LinkHeaderPager(HttpRequest first, int64_t page_size) {
     return std::make_unique<LinkHeader>(std::move(first), page_size);
 }
 
-std::unique_ptr<Pager> PageNumberPager(HttpRequest first, std::string page_param, int64_t page_size) {
-    return std::make_unique<PageNumber>(std::move(first), std::move(page_param), page_size);
+std::unique_ptr<Pager> PageNumberPager(
+    HttpRequest first, std::string page_param, int64_t page_size, bool fail_on_total_change
+) {
+    return std::make_unique<PageNumber>(std::move(first), std::move(page_param), page_size, fail_on_total_change);
 }
 
 Status Paginate(Transport& transport, Pager& pager, const PageCallbacks& callbacks, int64_t max_pages) {

@@ -40,10 +40,13 @@ std::unique_ptr<Pager> NextUrlPager(HttpRequest first);
 std::unique_ptr<Pager> LinkHeaderPager(HttpRequest first, int64_t page_size);
 
 // Page-number style (HaloPSA): adds `page_param`=1, 2, … to the first request's URL;
-// stops when page * page_size reaches the reported total, or at a short page. A total
-// that changes between pages is an error (kUnavailable): records moved between pages, so
-// the listing may have skipped or repeated some.
-std::unique_ptr<Pager> PageNumberPager(HttpRequest first, std::string page_param, int64_t page_size);
+// stops when page * page_size reaches the reported total, or at a short page. With
+// `fail_on_total_change`, a total that changes between pages is an error (kUnavailable):
+// records moved between pages, so the listing may have skipped or repeated some. Callers
+// that verify the listing otherwise pass false.
+std::unique_ptr<Pager> PageNumberPager(
+    HttpRequest first, std::string page_param, int64_t page_size, bool fail_on_total_change = true
+);
 
 struct PageCallbacks {
     // Maps a response that is not 2xx to an error (the vendor's error envelope).

@@ -490,6 +490,25 @@ private:
             const bool next = seg.size() == 3 && IEquals(seg[2], "next");
             if (seg.size() > 3 || (seg.size() == 3 && !count && !next)) return Error(404, "No such route.");
             const auto form = net::DecodeForm(req.query);
+            int64_t after = -1;
+            if (next) {
+                // The token says how the query started; the other method is refused.
+                auto paging = net::FormValue(form, "paging");
+                auto token = paging ? json::Parse(*paging) : Result<json::Value>(Status::InvalidArgument(""));
+                const json::Value* last = token.ok() && token->is_object() ? token->Find("lastId") : nullptr;
+                const json::Value* method = token.ok() && token->is_object() ? token->Find("m") : nullptr;
+                if (last == nullptr || !last->is_int() || method == nullptr || !method->is_string()) {
+                    return Error(500, "The paging token is invalid.");
+                }
+                if (method->as_string() != (is_post ? "POST" : "GET")) {
+                    return Error(
+                        405,
+                        "The requested resource does not support http method '" +
+                            std::string(http::MethodName(req.method)) + "'."
+                    );
+                }
+                after = last->as_int();
+            }
             std::string text;
             if (is_post) {
                 text = req.body;
@@ -507,24 +526,6 @@ private:
             if (count) {
                 auto ids = Ids(e, *q);
                 return JsonResponse(200, "{\"queryCount\":" + std::to_string(ids->size()) + "}");
-            }
-            int64_t after = -1;
-            if (next) {
-                auto paging = net::FormValue(form, "paging");
-                auto token = paging ? json::Parse(*paging) : Result<json::Value>(Status::InvalidArgument(""));
-                const json::Value* last = token.ok() && token->is_object() ? token->Find("lastId") : nullptr;
-                const json::Value* method = token.ok() && token->is_object() ? token->Find("m") : nullptr;
-                if (last == nullptr || !last->is_int() || method == nullptr || !method->is_string()) {
-                    return Error(500, "The paging token is invalid.");
-                }
-                if (method->as_string() != (is_post ? "POST" : "GET")) {
-                    return Error(
-                        405,
-                        "The requested resource does not support http method '" +
-                            std::string(is_post ? "POST" : "GET") + "'."
-                    );
-                }
-                after = last->as_int();
             }
             return Page(e, *q, after, is_post ? std::string() : text);
         }

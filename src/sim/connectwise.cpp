@@ -654,7 +654,11 @@ private:
 
     Result<ListQuery> ParseList(const net::Pairs& form, int64_t parent) {
         ListQuery q;
-        const std::string conditions = net::FormValue(form, "conditions").value_or("");
+        std::string conditions = net::FormValue(form, "conditions").value_or("");
+        // childConditions address the arrays (types/id); records here carry them flat.
+        if (auto child = net::FormValue(form, "childConditions"); child && !Trim(*child).empty()) {
+            conditions = Trim(conditions).empty() ? *child : "(" + conditions + ") and (" + *child + ")";
+        }
         auto pred = ParseConditions(conditions);
         if (!pred.ok()) return pred.status();
         q.pred = std::move(*pred);

@@ -290,8 +290,9 @@ private:
                 w.Key("delivery_address");
                 w.BeginObject();
                 str("line1", r.address1);
-                str("line2", r.city);
-                str("line3", r.state);
+                str("line2", r.address2);
+                str("line3", r.city);
+                str("line4", r.state);
                 str("postcode", r.postal_code);
                 str("country", r.country);
                 w.EndObject();
@@ -398,6 +399,26 @@ private:
         }
         if (desc) std::reverse(ids.begin(), ids.end());
 
+        if (Truthy(net::FormValue(form, "idonly"))) {
+            if (Truthy(net::FormValue(form, "pageinate")))
+                return Error(400, "idonly cannot be combined with pageinate");
+            json::Writer w;
+            w.Reserve(ids.size() * 12 + 64);
+            w.BeginObject();
+            w.Key("record_count");
+            w.Int(static_cast<int64_t>(ids.size()));
+            w.Key(key);
+            w.BeginArray();
+            for (int64_t id : ids) {
+                w.BeginObject();
+                w.Key("id");
+                w.Int(id);
+                w.EndObject();
+            }
+            w.EndArray();
+            w.EndObject();
+            return JsonResponse(200, w.Take());
+        }
         const bool paged = Truthy(net::FormValue(form, "pageinate"));
         size_t start = 0, end = ids.size();
         int64_t page_no = 1, page_size = 50;

@@ -221,7 +221,12 @@ void Simulator::OnListPage(Kind kind) {
     const json::Value renamed(json::Value::Object{{"name", json::Value("Changed during paging")}});
     (void)data_.Update(kind, ids->front(), renamed, now);
     (void)data_.Delete(kind, ids->back());
-    auto added = data_.Add(kind, json::Value(json::Value::Object{{"name", json::Value("Added during paging")}}), now);
+    auto added = data_.Add(
+        kind,
+        json::Value(json::Value::Object{
+            {"name", json::Value("Added during paging")}, {"type_id", json::Value(1)}, {"status_id", json::Value(1)}}),
+        now
+    );
     (void)added;
 }
 
