@@ -71,38 +71,45 @@ std::string PayloadJson(const Payload& p) {
 Result<int64_t> EnqueueSync(
     db::Tx& tx, int64_t account_id, int64_t integration_id, bool full, std::string_view trigger, std::string_view now
 ) {
-    {
-        auto stmt = tx.Prepare(kActive);
+    // A few rounds at most: when another process queued a job for the integration between
+    // our lookup and our insert, or the job we found ended meanwhile (PostgreSQL), the
+    // next round sees it.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        {
+            auto stmt = tx.Prepare(kActive);
+            if (!stmt) return stmt.status();
+            stmt->Bind(1, integration_id);
+            auto step = stmt->Step();
+            if (!step) return step.status();
+            if (*step) {
+                const int64_t id = stmt->row().GetInt(0);
+                const bool running = stmt->row().GetText(1) == "running";
+                Payload p = ParsePayload(stmt->row().GetText(2));
+                if (running) {
+                    p.again = true;
+                } else {
+                    p.full = p.full || full;
+                    if (trigger == "manual") p.trigger = "manual";
+                }
+                const std::string text = PayloadJson(p);
+                auto set = tx.Prepare(kSetPayload);
+                if (!set) return set.status();
+                set->Bind(1, id).Bind(2, std::string_view(text)).Bind(3, now);
+                auto n = set->Execute();
+                if (!n) return n.status();
+                if (*n == 1) return id;
+                // It ended meanwhile: queue a new one.
+            }
+        }
+        const std::string text = PayloadJson(Payload{.full = full, .trigger = std::string(trigger)});
+        auto stmt = tx.Prepare(kInsert);
         if (!stmt) return stmt.status();
-        stmt->Bind(1, integration_id);
+        stmt->Bind(1, account_id).Bind(2, integration_id).Bind(3, std::string_view(text)).Bind(4, now);
         auto step = stmt->Step();
         if (!step) return step.status();
-        if (*step) {
-            const int64_t id = stmt->row().GetInt(0);
-            const bool running = stmt->row().GetText(1) == "running";
-            Payload p = ParsePayload(stmt->row().GetText(2));
-            if (running) {
-                p.again = true;
-            } else {
-                p.full = p.full || full;
-                if (trigger == "manual") p.trigger = "manual";
-            }
-            const std::string text = PayloadJson(p);
-            auto set = tx.Prepare(kSetPayload);
-            if (!set) return set.status();
-            set->Bind(1, id).Bind(2, std::string_view(text)).Bind(3, now);
-            if (auto n = set->Execute(); !n) return n.status();
-            return id;
-        }
+        if (*step) return stmt->row().GetInt(0);
     }
-    const std::string text = PayloadJson(Payload{.full = full, .trigger = std::string(trigger)});
-    auto stmt = tx.Prepare(kInsert);
-    if (!stmt) return stmt.status();
-    stmt->Bind(1, account_id).Bind(2, integration_id).Bind(3, std::string_view(text)).Bind(4, now);
-    auto step = stmt->Step();
-    if (!step) return step.status();
-    if (!*step) return Status::Unavailable("another sync of this integration was queued at the same time");
-    return stmt->row().GetInt(0);
+    return Status::Unavailable("another sync of this integration was queued at the same time; try again");
 }
 
 Result<std::optional<Job>> ClaimJob(db::Database& db, std::string_view owner, int64_t now_ms, int64_t lease_ms) {

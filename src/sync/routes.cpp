@@ -212,6 +212,26 @@ api::ResourceDef MakeSyncRunErrors() {
     return def;
 }
 
+api::ResourceDef MakeSyncJobs() {
+    api::ResourceDef def;
+    def.path = "sync_jobs";
+    def.table = "jobs";
+    def.fields = {
+        Field::Ref("integration_id", "integrations").ReadOnly().Filterable(),
+        Field::Text("state").ReadOnly().Filterable(),
+        Field::Computed("payload", FieldKind::kJson, "t.payload"),
+        Field::Timestamp("run_after").ReadOnly(),
+        Field::Computed("worker", FieldKind::kText, "t.lease_owner"),
+        Field::Timestamp("lease_expires_at").ReadOnly(),
+        Field::Int("attempts").ReadOnly(),
+        Field::LongText("last_error").ReadOnly(),
+    };
+    domains::AddTimestamps(def.fields);
+    def.routes = api::kList | api::kShow;
+    def.audited = false;
+    return def;
+}
+
 // SQL over a link `t` (or `sl`) that is true when its Mortar record still exists.
 std::string LocalExists(std::string_view a) {
     const std::string l(a);
@@ -706,6 +726,7 @@ void RegisterRoutes(api::Service& svc, http::Router& router, std::function<void(
         all.push_back(MakeIntegrations());
         all.push_back(MakeSyncRuns());
         all.push_back(MakeSyncRunErrors());
+        all.push_back(MakeSyncJobs());
         all.push_back(MakeManageDataRecords());
         for (auto& def : all) def.Finalise();
         return all;

@@ -13,6 +13,7 @@
 //   POST /api/integrations/{id}/sync        "Start manual sync" (a full run), 202
 //   /api/sync_runs, /api/integrations/{id}/relationships/sync_runs
 //   /api/sync_run_errors, /api/sync_runs/{id}/relationships/sync_run_errors
+//   /api/sync_jobs[/{id}]                  queued, running and finished jobs (read-only)
 //   /api/manage_data_items[/{id}]           counts per integration x data type x state
 //   POST /api/manage_data_items/{id}/disconnect|reconnect|delete_orphaned
 //   /api/manage_data_records[/{id}]         linked records; filter by integration, type, state
