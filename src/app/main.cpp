@@ -396,9 +396,9 @@ int Main(int argc, char** argv) {
     std::string sim_vendor;
     std::string sim_listen = "127.0.0.1:0";
     sim::SimOptions sim_opts;
-    sim_cmd->add_option("vendor", sim_vendor, "autotask, connectwise or halopsa")
+    sim_cmd->add_option("vendor", sim_vendor, "autotask, connectwise, halopsa or uniview")
         ->required()
-        ->check(CLI::IsMember({"autotask", "connectwise", "halopsa"}));
+        ->check(CLI::IsMember({"autotask", "connectwise", "halopsa", "uniview"}));
     sim_cmd->add_option("--listen", sim_listen, "127.0.0.1:PORT (PORT 0 picks a free port)")->capture_default_str();
     sim_cmd->add_option("--companies", sim_opts.data.companies, "Companies to generate")->capture_default_str();
     sim_cmd->add_option("--sites", sim_opts.data.sites, "Sites to generate (-1: two per company)")

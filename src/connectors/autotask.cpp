@@ -105,7 +105,9 @@ public:
 
     std::string_view kind() const override { return "autotask"; }
 
-    bool Supports(EntityKind kind) const override { return kind != EntityKind::kConfigurationStatus; }
+    bool Supports(EntityKind kind) const override {
+        return SpecOf(kind).has_value() || kind == EntityKind::kCompanyType || kind == EntityKind::kConfigurationType;
+    }
 
     bool SupportsIncremental(EntityKind kind) const override {
         auto spec = SpecOf(kind);
@@ -135,7 +137,9 @@ public:
                 if (kind == EntityKind::kConfigurationType || kind == EntityKind::kCompanyType) {
                     return FetchPicklist(kind, counting);
                 }
-                if (!Supports(kind)) return Status::InvalidArgument("Autotask has no configuration statuses");
+                if (!Supports(kind)) {
+                    return Status::InvalidArgument("Autotask has no " + std::string(EntityKindName(kind)) + " list");
+                }
                 return FetchEntity(kind, options, counting);
             },
             &delivered
@@ -165,14 +169,19 @@ private:
         return Status::Ok();
     }
 
-    // Runs `fn` with a known zone. A 401 (kUnauthenticated from the API) before any record
-    // was delivered re-runs zone discovery once and, if the zone moved, runs `fn` again.
+    // Runs `fn` with a known zone. After a 401 the zone is discovered again: if it moved,
+    // `fn` runs once more, unless records were already delivered (then the listing is
+    // incomplete: kUnavailable, and the next fetch starts in the new zone). An unchanged
+    // zone leaves the 401: the secret was refused.
     Status WithZone(const std::function<Status()>& fn, const bool* delivered = nullptr) {
         if (zone_url_.empty()) MORTAR_RETURN_IF_ERROR(Discover());
         Status s = fn();
-        if (s.code() != Code::kUnauthenticated || (delivered != nullptr && *delivered) || last_status_ != 401) return s;
+        if (s.code() != Code::kUnauthenticated || last_status_ != 401) return s;
         const std::string before = zone_url_;
         if (!Discover().ok() || zone_url_ == before) return s;
+        if (delivered != nullptr && *delivered) {
+            return Status::Unavailable("Autotask moved the tenant to another zone during the listing; retry");
+        }
         return fn();
     }
 

@@ -18,6 +18,8 @@ constexpr std::pair<EntityKind, std::string_view> kNames[] = {
     {EntityKind::kCompanyType, "company_type"},
     {EntityKind::kConfigurationType, "configuration_type"},
     {EntityKind::kConfigurationStatus, "configuration_status"},
+    {EntityKind::kAppliance, "appliance"},
+    {EntityKind::kBackup, "backup"},
 };
 
 void Hash(uint64_t& h, std::string_view s) {
@@ -113,6 +115,13 @@ Result<std::unique_ptr<Connector>> MakeConnector(
         if (auto scope = get("scope", false); !scope.empty()) h.scope = scope;
         h.tenant = get("tenant", false);
         c = NewHaloPsaConnector(std::move(h), env);
+    } else if (kind == "uniview") {
+        UniViewConfig u;
+        if (auto url = get("token_url", false); !url.empty()) u.token_url = url;
+        if (auto url = get("api_url", false); !url.empty()) u.api_url = url;
+        u.client_id = get("client_id");
+        u.client_secret = get("client_secret");
+        c = NewUniViewConnector(std::move(u), env);
     } else {
         return Status::InvalidArgument("unknown connector kind '" + std::string(kind) + "'");
     }

@@ -19,8 +19,8 @@
 
 namespace mortar::connectors {
 
-// What a PSA holds that Mortar syncs. The last three are lookups (for type and status
-// mapping in the integration's settings).
+// What a PSA holds that Mortar syncs: records, then lookups (for type and status mapping
+// in the integration's settings), then what a backup portal adds.
 enum class EntityKind {
     kCompany,
     kSite,
@@ -29,6 +29,8 @@ enum class EntityKind {
     kCompanyType,
     kConfigurationType,
     kConfigurationStatus,
+    kAppliance,  // a backup appliance (UniView)
+    kBackup,     // one backup job (UniView)
 };
 
 // "company", "site", "contact", "configuration", "company_type", "configuration_type",
@@ -48,6 +50,16 @@ std::optional<EntityKind> EntityKindFromName(std::string_view name);
 //                  manufacturer_name, model, os, asset_tag, site_id, contact_id, install_date,
 //                  warranty_expires_at
 //   lookups:       (none; name and active carry them)
+// UniView (a backup portal, not a PSA): companies are its customers (uuid ids);
+//   configuration: the protected asset: mac_address, mac_addresses, ip_address, type_name,
+//                  appliance (the protecting appliance's asset tag), last_backup_at,
+//                  last_backup_started_at, last_backup_status, last_replication_status,
+//                  last_backup_type, last_backup_size_mb
+//   appliance:     (external id = asset tag) version, total_mb, free_mb, used_mb, helix_status;
+//                  active = online
+//   backup:        (external id = asset key + "@" + start time) asset_key, appliance, started_at,
+//                  completed_at, size_mb, type, status, replication_status
+// Status strings are the vendor's, exactly (Successful, Warning, Failed, InProgress, Unknown).
 // Ids in fields are the vendor's ids of the related records (external ids).
 struct ExternalRecord {
     EntityKind kind = EntityKind::kCompany;
@@ -107,7 +119,7 @@ using BatchFn = std::function<Status(std::span<const ExternalRecord> batch)>;
 class Connector {
 public:
     virtual ~Connector() = default;
-    // "autotask", "connectwise", "halopsa".
+    // "autotask", "connectwise", "halopsa", "uniview".
     virtual std::string_view kind() const = 0;
     // One cheap authenticated call (plus discovery and token calls as needed).
     virtual Status TestCredentials() = 0;
@@ -157,14 +169,23 @@ struct HaloPsaConfig {
     std::string tenant;  // hosted tenants; empty: not sent
 };
 
+struct UniViewConfig {
+    std::string token_url = "https://login.backup.net/connect/token";
+    std::string api_url = "https://public-api.backup.net";
+    std::string client_id;
+    std::string client_secret;
+};
+
 std::unique_ptr<Connector> NewAutotaskConnector(AutotaskConfig config, ConnectorEnv env = {});
 std::unique_ptr<Connector> NewConnectWiseConnector(ConnectWiseConfig config, ConnectorEnv env = {});
 std::unique_ptr<Connector> NewHaloPsaConnector(HaloPsaConfig config, ConnectorEnv env = {});
+std::unique_ptr<Connector> NewUniViewConnector(UniViewConfig config, ConnectorEnv env = {});
 
 // A connector from an integration's kind and settings, with the keys `mortar sim`
 // prints: autotask {zone_lookup_url, username, secret, integration_code[, zone_url]};
 // connectwise {site_url, company_id, public_key, private_key, client_id[, api_url]};
-// halopsa {auth_url, resource_url, client_id, client_secret[, scope, tenant]}.
+// halopsa {auth_url, resource_url, client_id, client_secret[, scope, tenant]};
+// uniview {client_id, client_secret[, token_url, api_url]}.
 // kInvalidArgument names an unknown kind or a missing setting.
 Result<std::unique_ptr<Connector>> MakeConnector(
     std::string_view kind, const std::map<std::string, std::string>& settings, ConnectorEnv env = {}

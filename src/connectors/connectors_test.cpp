@@ -10,6 +10,7 @@
 
 #include "connectors/connector.hpp"
 #include "core/json.hpp"
+#include "core/strings.hpp"
 #include "net/url.hpp"
 #include "sim/simulator.hpp"
 
@@ -531,6 +532,328 @@ TEST_F(VendorTest, AutotaskContinuesPostQueriesWithPostAndTheSameBody) {
     ASSERT_TRUE(resp.ok());
     EXPECT_EQ(resp->status, 405);
     EXPECT_NE(resp->body.find("\"errors\""), std::string::npos);
+}
+
+TEST_F(VendorTest, AutotaskFollowsTheTenantToANewZone) {
+    auto s = Start("autotask");
+    auto c = Make("autotask");
+    ASSERT_TRUE(c->TestCredentials().ok());  // zone 1, cached
+    s->MoveZone();
+    FetchOptions o;
+    o.include_inactive = true;
+    auto f = FetchAll(*c, EntityKind::kConfiguration, o);
+    ASSERT_TRUE(f.status.ok()) << f.status.message();
+    EXPECT_EQ(f.records.size(), 1200u);
+    // zone, threshold; the refused page in the old zone, zone again, three pages in zone 2
+    EXPECT_EQ(c->stats().calls, 2 + 1 + 1 + 3);
+    EXPECT_EQ(s->CountRequests("zoneInformation"), 2);
+    // Moved in the middle of a listing: incomplete, then fine in the new zone.
+    auto g = FetchAll(*c, EntityKind::kConfiguration, o, [&](int batch) {
+        if (batch == 0) s->MoveZone();
+    });
+    EXPECT_EQ(g.status.code(), Code::kUnavailable) << g.status.message();
+    auto h = FetchAll(*c, EntityKind::kConfiguration, o);
+    ASSERT_TRUE(h.status.ok()) << h.status.message();
+    EXPECT_EQ(h.records.size(), 1200u);
+}
+
+TEST_F(VendorTest, AutotaskQueriesStartedWithGetContinueWithGetAndOrLimits) {
+    auto s = Start("autotask");
+    auto client = net::NewCurlClient();
+    auto zone = s->base_url() + "/atsim-zone1/ATServicesRest/V1.0/";
+    auto send = [&](std::string method, std::string url, std::string body = {}) {
+        net::HttpRequest req;
+        req.method = std::move(method);
+        req.url = std::move(url);
+        req.body = std::move(body);
+        req.SetHeader("ApiIntegrationcode", "MORTARSIMINTEGRATION");
+        req.SetHeader("UserName", "api-user@mortar-sim.test");
+        req.SetHeader("Secret", "sim-autotask-secret");
+        req.SetHeader("Content-Type", "application/json");
+        auto r = client->Send(req);
+        EXPECT_TRUE(r.ok());
+        return *r;
+    };
+    const std::string search =
+        R"({"filter":[{"op":"lte","field":"ID","value":700}],"MaxRecords":500,"IncludeFields":["id","referenceTitle"]})";
+    auto first = send("GET", zone + "configurationitems/query?search=" + net::UrlEncode(search));
+    ASSERT_EQ(first.status, 200) << first.body;
+    auto doc = json::Parse(first.body);
+    ASSERT_TRUE(doc.ok());
+    const auto& items = doc->Find("items")->as_array();
+    EXPECT_EQ(items.size(), 500u);
+    EXPECT_EQ(items[0].as_object().size(), 2u);  // IncludeFields, case-insensitive
+    const std::string next = doc->Find("pageDetails")->Find("nextPageUrl")->as_string();
+    EXPECT_NE(next.find("&search="), std::string::npos);
+    auto second = send("GET", next);
+    ASSERT_EQ(second.status, 200);
+    EXPECT_EQ(json::Parse(second.body)->Find("items")->as_array().size(), 200u);
+    EXPECT_EQ(send("POST", next, search).status, 405);
+    // More than 500 OR conditions, a missing filter, a bad MaxRecords: errors in the envelope.
+    std::string ors = R"({"filter":[{"op":"or","items":[)";
+    for (int i = 0; i < 501; ++i)
+        ors += std::string(i ? "," : "") + R"({"op":"eq","field":"id","value":)" + std::to_string(i) + "}";
+    ors += "]}]}";
+    auto many = send("POST", zone + "ConfigurationItems/query", ors);
+    EXPECT_EQ(many.status, 500);
+    EXPECT_NE(many.body.find("500 or fewer 'OR' conditions"), std::string::npos);
+    EXPECT_EQ(send("POST", zone + "Companies/query", "{}").status, 500);
+    EXPECT_EQ(
+        send("POST", zone + "Companies/query", R"({"filter":[{"op":"gte","field":"id","value":0}],"MaxRecords":501})")
+            .status,
+        500
+    );
+    auto count =
+        send("POST", zone + "Contacts/query/count", R"({"filter":[{"op":"eq","field":"isActive","value":1}]})");
+    EXPECT_EQ(count.status, 200);
+    EXPECT_NE(count.body.find("queryCount"), std::string::npos);
+    EXPECT_EQ(send("GET", zone + "Companies/99999").body, R"({"item":null})");
+    auto created = send("POST", zone + "Companies/3/Contacts", R"({"firstName":"Ada","lastName":"Lovelace"})");
+    EXPECT_EQ(created.status, 200);
+    EXPECT_NE(created.body.find("itemId"), std::string::npos);
+    auto threshold = send("GET", zone + "ThresholdInformation");
+    EXPECT_NE(threshold.body.find("\"externalRequestThreshold\":10000"), std::string::npos) << threshold.body;
+}
+
+TEST_F(VendorTest, HaloRateWindowAnswers429WithRetryAfter) {
+    sim::SimOptions o;
+    o.rate_limit = 3;
+    o.rate_window_s = 300;
+    auto s = Start("halopsa", o);
+    auto c = Make("halopsa");
+    ASSERT_TRUE(c->TestCredentials().ok());       // token + asset types: 2 of 3
+    auto f = FetchAll(*c, EntityKind::kCompany);  // one page, then the idonly check is refused
+    EXPECT_EQ(f.status.code(), Code::kResourceExhausted) << f.status.message();
+    const auto log = s->Log();
+    ASSERT_EQ(log.back().status, 429);
+    EXPECT_TRUE(sleeper.Waits().empty());  // Retry-After of ~300 s is beyond the budget: no waiting
+}
+
+TEST_F(VendorTest, UniViewListsEverythingWithTheFewestCalls) {
+    auto s = Start("uniview");
+    EXPECT_NE(net::OriginOf(settings["token_url"]), net::OriginOf(settings["api_url"]));  // two origins
+    auto c = Make("uniview");
+    struct Want {
+        EntityKind kind;
+        size_t records;
+    };
+    int64_t calls = 1;  // the token
+    for (const Want& w :
+         {Want{EntityKind::kCompany, 30},
+          Want{EntityKind::kAppliance, 30},
+          Want{EntityKind::kConfiguration, 1200},
+          Want{EntityKind::kBackup, 3600}}) {
+        auto f = FetchAll(*c, w.kind);
+        ASSERT_TRUE(f.status.ok()) << EntityKindName(w.kind) << ": " << f.status.message();
+        EXPECT_EQ(f.records.size(), w.records) << EntityKindName(w.kind);
+        EXPECT_TRUE(f.Unique());
+        calls += (static_cast<int64_t>(w.records) + 499) / 500;
+        EXPECT_EQ(c->stats().calls, calls) << EntityKindName(w.kind);
+        if (w.kind != EntityKind::kConfiguration) continue;
+        for (const auto& r : f.records) {
+            const std::string_view status = r.Field("last_backup_status");
+            ASSERT_TRUE(
+                status == "Successful" || status == "Warning" || status == "Failed" || status == "InProgress" ||
+                status == "Unknown"
+            ) << status;
+            if (status == "InProgress") {
+                EXPECT_EQ(r.Field("last_backup_at"), r.Field("last_backup_started_at"));
+            }
+            ASSERT_FALSE(r.Field("mac_address").empty());
+        }
+        // Same seed, same machines as the PSA simulators: names, MACs and IPs match.
+        std::map<std::string, const ExternalRecord*> by_name;
+        for (const auto& r : f.records) by_name[r.name] = &r;
+        for (int64_t id : {1, 2, 600, 1200}) {
+            auto src = s->data().Get(Kind::kConfiguration, id);
+            ASSERT_TRUE(src && by_name.count(src->name)) << id;
+            EXPECT_EQ(by_name[src->name]->Field("mac_address"), src->mac);
+            EXPECT_EQ(by_name[src->name]->Field("ip_address"), src->ip);
+        }
+    }
+    EXPECT_FALSE(c->Supports(EntityKind::kContact));
+    EXPECT_EQ(FetchAll(*c, EntityKind::kContact).status.code(), Code::kInvalidArgument);
+}
+
+TEST_F(VendorTest, UniViewBackupsSinceAWatermark) {
+    auto s = Start("uniview");
+    auto c = Make("uniview");
+    auto all = FetchAll(*c, EntityKind::kBackup);
+    ASSERT_TRUE(all.status.ok());
+    const int64_t since = *ParseTimestamp("2025-05-31T00:00:00Z");
+    size_t want = 0;
+    for (const auto& r : all.records) want += *ParseTimestamp(r.Field("started_at")) >= since ? 1 : 0;
+    ASSERT_GT(want, 0u);
+    ASSERT_LT(want, all.records.size());
+    FetchOptions o;
+    o.since_ms = since;
+    auto inc = FetchAll(*c, EntityKind::kBackup, o);
+    ASSERT_TRUE(inc.status.ok()) << inc.status.message();
+    EXPECT_EQ(inc.records.size(), want);
+    EXPECT_TRUE(c->SupportsIncremental(EntityKind::kBackup));
+    EXPECT_FALSE(c->SupportsIncremental(EntityKind::kConfiguration));
+}
+
+TEST_F(VendorTest, UniViewCredentialsTokensAndFaults) {
+    auto s = Start("uniview");
+    settings["client_secret"] = "wrong";
+    Status bad = Make("uniview")->TestCredentials();
+    EXPECT_EQ(bad.code(), Code::kUnauthenticated) << bad.message();
+    EXPECT_EQ(bad.message().find("wrong"), std::string::npos);
+    settings["client_secret"] = s->Credentials()[3].second;
+    auto c = Make("uniview");
+    // Throttling with Retry-After, then a token that expires in the middle of a listing.
+    s->WithFaults([](sim::Faults& f) {
+        f.throttle_count = 2;
+        f.retry_after = "4";
+    });
+    FetchOptions small;
+    small.page_size = 100;
+    auto f = FetchAll(*c, EntityKind::kConfiguration, small, [&](int batch) {
+        if (batch == 2) s->AdvanceClock(2 * 3600 * 1000);
+    });
+    ASSERT_TRUE(f.status.ok()) << f.status.message();
+    EXPECT_EQ(f.records.size(), 1200u);
+    EXPECT_EQ(sleeper.Waits(), (std::vector<int64_t>{4000, 4000}));
+    // The refused one above; two throttled and one issued; one more after the expiry.
+    EXPECT_EQ(s->CountRequests("/connect/token"), 5);
+    // Records moving between pages: a changed total fails the listing instead of skipping.
+    auto g = FetchAll(*c, EntityKind::kConfiguration, small, [&](int batch) {
+        if (batch == 0) {
+            ASSERT_TRUE(s->data().Delete(Kind::kConfiguration, 5).ok());
+        }
+    });
+    EXPECT_EQ(g.status.code(), Code::kUnavailable) << g.status.message();
+    EXPECT_TRUE(g.Unique());
+}
+
+TEST_F(VendorTest, UniViewProtocolDetails) {
+    auto s = Start("uniview");
+    auto client = net::NewCurlClient();
+    net::HttpRequest req;
+    req.url = s->base_url() + "/v1/customers";
+    auto resp = client->Send(req);
+    ASSERT_TRUE(resp.ok());
+    EXPECT_EQ(resp->status, 401);
+    EXPECT_EQ(resp->Header("www-authenticate").substr(0, 6), "Bearer");
+    net::HttpRequest token;
+    token.method = "POST";
+    token.url = s->Credentials()[0].second;
+    token.SetHeader("Content-Type", "application/x-www-form-urlencoded");
+    token.SetHeader("Authorization", net::BasicAuthorization("mortar-sim-uniview", "sim-uniview-secret"));
+    token.body = "grant_type=client_credentials";
+    auto t = client->Send(token);
+    ASSERT_TRUE(t.ok());
+    ASSERT_EQ(t->status, 200) << t->body;
+    const std::string bearer = "Bearer " + json::Parse(t->body)->Find("access_token")->as_string();
+    token.body = "grant_type=password";
+    EXPECT_EQ(client->Send(token)->body, R"({"error":"unsupported_grant_type"})");
+    req.SetHeader("Authorization", bearer);
+    req.url = s->base_url() + "/v1/appliances?page_size=7&page_number=2&order_by=name&order_direction=desc";
+    resp = client->Send(req);
+    ASSERT_EQ(resp->status, 200) << resp->body;
+    EXPECT_EQ(resp->Header("paging-page-size"), "7");
+    EXPECT_EQ(resp->Header("paging-page-number"), "2");
+    EXPECT_EQ(resp->Header("paging-total-records"), "30");
+    EXPECT_EQ(resp->Header("paging-total-pages"), "5");
+    EXPECT_EQ(json::Parse(resp->body)->as_array().size(), 7u);
+    req.url = s->base_url() + "/v1/appliances?page_number=99";
+    EXPECT_EQ(client->Send(req)->body, "[]");
+    req.url = s->base_url() + "/v1/assets?order_by=colour";
+    EXPECT_EQ(client->Send(req)->status, 400);
+    req.url = s->base_url() + "/v1/assets?page_size=2";
+    auto plain = json::Parse(client->Send(req)->body);
+    EXPECT_EQ(plain->as_array()[0].Find("last_backup"), nullptr);  // only when asked for
+    req.url = s->base_url() + "/v1/assets?page_size=2&include%5Bbackups%5D=last&include%5Blinks%5D=all";
+    auto full = json::Parse(client->Send(req)->body);
+    EXPECT_NE(full->as_array()[0].Find("last_backup"), nullptr);
+    EXPECT_NE(full->as_array()[0].Find("links"), nullptr);
+    const std::string key = full->as_array()[0].Find("key")->as_string();
+    req.url = s->base_url() + "/v1/backups?asset_key=" + key + "&status=Successful";
+    auto backups = json::Parse(client->Send(req)->body);
+    for (const auto& b : backups->as_array()) EXPECT_EQ(b.Find("status")->as_string(), "Successful");
+    req.url = s->base_url() + "/api/epb/v1/assets?page_size=1";
+    auto epb = json::Parse(client->Send(req)->body);
+    ASSERT_EQ(epb->as_array().size(), 1u);
+    EXPECT_NE(epb->as_array()[0].Find("storageUsedBytes"), nullptr);
+    req.method = "DELETE";
+    req.url = s->base_url() + "/v1/customers";
+    EXPECT_EQ(client->Send(req)->status, 405);
+}
+
+TEST_F(VendorTest, ConnectWiseOrderByAndFieldsProjection) {
+    auto s = Start("connectwise");
+    auto client = net::NewCurlClient();
+    net::HttpRequest req;
+    req.url = s->base_url() +
+              "/v4_6_release/apis/3.0/company/companies?pageSize=5&orderBy=" + net::UrlEncode("name desc") +
+              "&fields=id,name";
+    req.SetHeader("Authorization", net::BasicAuthorization("mortarsim+simPublicKey01", "simPrivateKey01"));
+    req.SetHeader("clientId", s->Credentials()[4].second);
+    auto resp = client->Send(req);
+    ASSERT_TRUE(resp.ok());
+    ASSERT_EQ(resp->status, 200) << resp->body;
+    auto doc = json::Parse(resp->body);
+    ASSERT_TRUE(doc.ok() && doc->is_array());
+    ASSERT_EQ(doc->as_array().size(), 5u);
+    std::vector<std::string> names;
+    for (const auto& c : doc->as_array()) {
+        EXPECT_EQ(c.as_object().size(), 2u);  // id and name only
+        names.push_back(ToLower(c.Find("name")->as_string()));
+    }
+    EXPECT_TRUE(std::is_sorted(names.rbegin(), names.rend()));
+    req.url = s->base_url() +
+              "/v4_6_release/apis/3.0/company/companies/count?conditions=" + net::UrlEncode("deletedFlag = false");
+    resp = client->Send(req);
+    ASSERT_TRUE(resp.ok());
+    EXPECT_NE(resp->body.find("\"count\":"), std::string::npos);
+    req.url = s->base_url() + "/v4_6_release/apis/3.0/company/companies/99999";
+    resp = client->Send(req);
+    EXPECT_EQ(resp->status, 404);
+    EXPECT_NE(resp->body.find("\"NotFound\""), std::string::npos);
+}
+
+TEST_F(VendorTest, HaloAssetPostCreatesAndUpdates) {
+    auto s = Start("halopsa");
+    auto client = net::NewCurlClient();
+    net::HttpRequest token;
+    token.method = "POST";
+    token.url = s->base_url() + "/auth/token?tenant=mortarsim";
+    token.SetHeader("Content-Type", "application/x-www-form-urlencoded");
+    token.body = "grant_type=client_credentials&client_id=mortar-sim-client&client_secret=sim-halo-secret&scope=all";
+    auto t = client->Send(token);
+    ASSERT_TRUE(t.ok());
+    ASSERT_EQ(t->status, 200) << t->body;
+    const std::string bearer = "Bearer " + json::Parse(t->body)->Find("access_token")->as_string();
+    net::HttpRequest post;
+    post.method = "POST";
+    post.url = s->base_url() + "/api/Asset";
+    post.SetHeader("Authorization", bearer);
+    post.SetHeader("Content-Type", "application/json");
+    post.body =
+        R"([{"site_id":3,"assettype_name":"workstation","inventory_number":"ACME-WS-900","key_field":"ACME-WS-900",
+                    "fields":[{"name":"Serial Number","value":"5CD9"},{"id":102,"value":"00:1A:2B:3C:4D:5E"}]}])";
+    auto created = client->Send(post);
+    ASSERT_TRUE(created.ok());
+    ASSERT_EQ(created->status, 200) << created->body;
+    auto doc = json::Parse(created->body);
+    const int64_t id = doc->Find("id")->as_int();
+    EXPECT_EQ(doc->Find("assettype_name")->as_string(), "Workstation");
+    EXPECT_EQ(doc->Find("client_id")->as_int(), 3);
+    auto stored = s->data().Get(Kind::kConfiguration, id);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->serial, "5CD9");
+    EXPECT_EQ(stored->mac, "00:1A:2B:3C:4D:5E");
+    post.body = "[{\"id\":" + std::to_string(id) + ",\"key_field\":\"RENAMED\"}]";
+    auto updated = client->Send(post);
+    ASSERT_EQ(updated->status, 200) << updated->body;
+    EXPECT_EQ(s->data().Get(Kind::kConfiguration, id)->name, "RENAMED");
+    post.body = R"([{"site_id":3,"assettype_name":"Toaster"}])";
+    EXPECT_EQ(client->Send(post)->status, 400);
+    token.body = "grant_type=password&client_id=mortar-sim-client&client_secret=sim-halo-secret";
+    auto refused = client->Send(token);
+    EXPECT_EQ(refused->status, 400);
+    EXPECT_EQ(refused->body, R"({"error":"unsupported_grant_type"})");
 }
 
 TEST_F(VendorTest, ConnectWiseUnknownCompanyAndBadConditions) {

@@ -72,7 +72,9 @@ public:
     }
 
     std::string_view kind() const override { return "connectwise"; }
-    bool Supports(EntityKind) const override { return true; }
+    bool Supports(EntityKind kind) const override {
+        return kind != EntityKind::kAppliance && kind != EntityKind::kBackup;
+    }
     bool SupportsIncremental(EntityKind kind) const override {
         return kind == EntityKind::kCompany || kind == EntityKind::kContact || kind == EntityKind::kConfiguration;
     }
@@ -88,6 +90,9 @@ public:
     }
 
     Status Fetch(EntityKind kind, const FetchOptions& options, const BatchFn& on_batch) override {
+        if (!Supports(kind)) {
+            return Status::InvalidArgument("ConnectWise has no " + std::string(EntityKindName(kind)) + " list");
+        }
         MORTAR_RETURN_IF_ERROR(Discover());
         std::unordered_set<std::string> seen;
         switch (kind) {

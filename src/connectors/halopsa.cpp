@@ -50,7 +50,8 @@ public:
 
     std::string_view kind() const override { return "halopsa"; }
     bool Supports(EntityKind kind) const override {
-        return kind != EntityKind::kCompanyType && kind != EntityKind::kConfigurationStatus;
+        return kind == EntityKind::kCompany || kind == EntityKind::kSite || kind == EntityKind::kContact ||
+               kind == EntityKind::kConfiguration || kind == EntityKind::kConfigurationType;
     }
     bool SupportsIncremental(EntityKind) const override { return false; }
 

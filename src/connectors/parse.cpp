@@ -452,6 +452,99 @@ void HaloItem(od::object obj, EntityKind kind, ExternalRecord& r) {
     r.updated_at_ms = Millis(updated.value_or(""));
 }
 
+// ---- UniView ----
+
+void UniViewItem(od::object obj, EntityKind kind, ExternalRecord& r) {
+    std::optional<std::string> key, start, complete;
+    std::optional<int64_t> total, free;
+    for (auto field : obj) {
+        const std::string_view k = field.unescaped_key();
+        od::value v = field.value();
+        if (k == "customer_id" && kind != EntityKind::kCompany) {
+            r.parent_external_id = Scalar(v).value_or("");
+        } else if (k == "name") {
+            r.name = Scalar(v).value_or("");
+        } else if (kind == EntityKind::kCompany) {
+            if (k == "id") r.external_id = Scalar(v).value_or("");
+        } else if (kind == EntityKind::kAppliance) {
+            if (k == "asset_tag")
+                r.external_id = Scalar(v).value_or("");
+            else if (k == "is_online")
+                r.active = Bool(v).value_or(true);
+            else if (k == "version")
+                Put(r, "version", Scalar(v));
+            else if (k == "helix_status")
+                Put(r, "helix_status", Scalar(v));
+            else if (k == "total_mb_size" && v.type() == od::json_type::number)
+                total = int64_t(v.get_int64());
+            else if (k == "total_mb_free" && v.type() == od::json_type::number)
+                free = int64_t(v.get_int64());
+        } else if (kind == EntityKind::kConfiguration) {
+            if (k == "key")
+                r.external_id = Scalar(v).value_or("");
+            else if (k == "asset_tag")
+                Put(r, "appliance", Scalar(v));
+            else if (k == "type")
+                Put(r, "type_name", Scalar(v));
+            else if (k == "ip")
+                Put(r, "ip_address", Scalar(v));
+            else if (k == "mac")
+                PutMacs(r, Scalar(v));
+            else if (k == "last_backup" && v.type() == od::json_type::object) {
+                for (auto b : v.get_object()) {
+                    const std::string_view bk = b.unescaped_key();
+                    if (bk == "start_time")
+                        start = Scalar(b.value());
+                    else if (bk == "complete_time")
+                        complete = Scalar(b.value());
+                    else if (bk == "status")
+                        Put(r, "last_backup_status", Scalar(b.value()));
+                    else if (bk == "replication_status")
+                        Put(r, "last_replication_status", Scalar(b.value()));
+                    else if (bk == "type")
+                        Put(r, "last_backup_type", Scalar(b.value()));
+                    else if (bk == "size")
+                        Put(r, "last_backup_size_mb", Scalar(b.value()));
+                }
+            }
+        } else if (kind == EntityKind::kBackup) {
+            if (k == "asset_key")
+                key = Scalar(v);
+            else if (k == "asset_tag")
+                Put(r, "appliance", Scalar(v));
+            else if (k == "start_time")
+                start = Scalar(v);
+            else if (k == "complete_time")
+                complete = Scalar(v);
+            else if (k == "size")
+                Put(r, "size_mb", Scalar(v));
+            else if (k == "type")
+                Put(r, "type", Scalar(v));
+            else if (k == "status")
+                Put(r, "status", Scalar(v));
+            else if (k == "replication_status")
+                Put(r, "replication_status", Scalar(v));
+        }
+    }
+    if (kind == EntityKind::kAppliance) {
+        if (total) Put(r, "total_mb", std::to_string(*total));
+        if (free) Put(r, "free_mb", std::to_string(*free));
+        if (total && free) Put(r, "used_mb", std::to_string(*total - *free));
+    } else if (kind == EntityKind::kConfiguration) {
+        // The last backup's time: its completion, or its start while it runs.
+        Put(r, "last_backup_started_at", start);
+        Put(r, "last_backup_at", complete ? complete : start);
+        r.updated_at_ms = Millis(complete ? *complete : start.value_or(""));
+    } else if (kind == EntityKind::kBackup) {
+        Put(r, "asset_key", key);
+        Put(r, "started_at", start);
+        Put(r, "completed_at", complete);
+        if (key && start) r.external_id = *key + "@" + *start;
+        r.name = start.value_or("");  // jobs have no name: their start time stands in
+        r.updated_at_ms = Millis(complete ? *complete : start.value_or(""));
+    }
+}
+
 Status Missing(std::string_view what) {
     return Status::Internal(std::string(what) + " without an id");
 }
@@ -544,6 +637,19 @@ Status ParseConnectWiseArray(od::parser& parser, std::string& body, EntityKind k
             r.kind = kind;
             ConnectWiseItem(item.get_object(), kind, r);
             if (r.external_id.empty()) return Missing("ConnectWise record");
+            out.push_back(std::move(r));
+        }
+        return Status::Ok();
+    });
+}
+
+Status ParseUniViewArray(od::parser& parser, std::string& body, EntityKind kind, std::vector<ExternalRecord>& out) {
+    return ParseBody(parser, body, "UniView page", [&](od::document& doc) -> Status {
+        for (auto item : doc.get_array()) {
+            ExternalRecord r;
+            r.kind = kind;
+            UniViewItem(item.get_object(), kind, r);
+            if (r.external_id.empty()) return Missing("UniView record");
             out.push_back(std::move(r));
         }
         return Status::Ok();

@@ -164,6 +164,53 @@ TEST(ParseTest, HaloListsInBothShapesAndAssetFields) {
     EXPECT_FALSE(out[1].active);
 }
 
+TEST(ParseTest, UniViewFixturesParse) {
+    od::parser parser;
+    std::vector<ExternalRecord> out;
+    std::string body = Fixture("uniview/example-customers.json");
+    ASSERT_TRUE(ParseUniViewArray(parser, body, EntityKind::kCompany, out).ok());
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].external_id, "d28a556c-d8de-48f9-8a64-90fdf03ec4d0");
+    EXPECT_EQ(out[0].name, "John Doe");
+
+    out.clear();
+    body = Fixture("uniview/example-appliances.json");
+    ASSERT_TRUE(ParseUniViewArray(parser, body, EntityKind::kAppliance, out).ok());
+    ExternalRecord a = Finished(out.at(0));
+    EXPECT_EQ(a.external_id, "8008-100-70130");
+    EXPECT_EQ(a.parent_external_id, "d28a556c-d8de-48f9-8a64-90fdf03ec4d0");
+    EXPECT_EQ(a.Field("used_mb"), std::to_string(86203240 - 862032));
+    EXPECT_EQ(a.Field("helix_status"), "None");
+    EXPECT_TRUE(a.active);
+
+    out.clear();
+    body = Fixture("uniview/example-assets-v1-include-last-backup-and-links.json");
+    ASSERT_TRUE(ParseUniViewArray(parser, body, EntityKind::kConfiguration, out).ok());
+    ExternalRecord asset = Finished(out.at(0));
+    EXPECT_EQ(asset.external_id, "9c07464f-482c-4296-b5f9-fb232016db90");
+    EXPECT_EQ(asset.Field("mac_address"), "00:00:00:00:00:16");
+    EXPECT_EQ(asset.Field("ip_address"), "192.168.127.4");
+    EXPECT_EQ(asset.Field("appliance"), "8008-100-70130");
+    EXPECT_EQ(asset.Field("last_backup_status"), "Successful");
+    EXPECT_EQ(asset.Field("last_replication_status"), "Failed");
+    EXPECT_EQ(asset.Field("last_backup_at"), "2020-02-28T13:28:32.200Z");
+
+    out.clear();
+    body = Fixture("uniview/example-backups.json");
+    ASSERT_TRUE(ParseUniViewArray(parser, body, EntityKind::kBackup, out).ok());
+    ExternalRecord b = Finished(out.at(0));
+    EXPECT_EQ(b.external_id, "9c07464f-482c-4296-b5f9-fb232016db90@2020-02-28T13:27:15.200Z");
+    EXPECT_EQ(b.Field("status"), "Successful");
+    EXPECT_EQ(b.Field("size_mb"), "8060");
+    EXPECT_EQ(b.updated_at_ms, *ParseTimestamp("2020-02-28T13:28:32.200Z"));
+
+    // An asset without last_backup (not asked for, or null) parses too.
+    out.clear();
+    body = R"([{"customer_id":"c","asset_tag":"t","name":"n","key":"k","last_backup":null}])";
+    ASSERT_TRUE(ParseUniViewArray(parser, body, EntityKind::kConfiguration, out).ok());
+    EXPECT_EQ(Finished(out.at(0)).Field("last_backup_status"), "");
+}
+
 TEST(ParseTest, BrokenPagesAreErrorsNotCrashes) {
     od::parser parser;
     std::vector<ExternalRecord> out;

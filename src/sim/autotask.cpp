@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // The Autotask PSA REST simulator (CONNECTORS.md 1 and 5.1).
+#include <atomic>
 #include <functional>
 #include <map>
 #include <thread>
@@ -19,7 +20,6 @@ namespace {
 constexpr std::string_view kUser = "api-user@mortar-sim.test";
 constexpr std::string_view kSecret = "sim-autotask-secret";
 constexpr std::string_view kIntegrationCode = "MORTARSIMINTEGRATION";
-constexpr std::string_view kZonePath = "/atsim-zone1/ATServicesRest/";
 constexpr int64_t kMaxRecords = 500;
 constexpr int kMaxOrConditions = 500;
 constexpr int kMaxConcurrent = 3;
@@ -330,6 +330,8 @@ public:
 
     std::string_view vendor() const override { return "autotask"; }
 
+    void MoveZone() override { ++zone_; }
+
     std::vector<std::pair<std::string, std::string>> Credentials() const override {
         return {
             {"zone_lookup_url", base_url() + "/ATServicesRest/V1.0/zoneInformation"},
@@ -354,8 +356,14 @@ protected:
     http::Response HandleApi(http::Request& req) override {
         // Strip the zone (or discovery) prefix and the version, case-insensitively.
         std::string_view path = req.path;
-        if (IStartsWith(path, kZonePath)) {
-            path.remove_prefix(kZonePath.size());
+        if (IStartsWith(path, "/atsim-zone")) {
+            // A zone path: only the tenant's current zone answers; the others refuse (as
+            // after a tenant moved), so connectors must discover the zone again.
+            const std::string current = ZonePath();
+            if (!IStartsWith(path, current)) {
+                return Error(401, "Authorization has been denied for this request.");
+            }
+            path.remove_prefix(current.size());
         } else if (IStartsWith(path, "/ATServicesRest/")) {
             path.remove_prefix(std::string_view("/ATServicesRest/").size());
         } else {
@@ -411,7 +419,8 @@ private:
         return o;
     }
 
-    std::string ZoneUrl() const { return base_url() + std::string(kZonePath); }
+    std::string ZonePath() const { return "/atsim-zone" + std::to_string(zone_.load()) + "/ATServicesRest/"; }
+    std::string ZoneUrl() const { return base_url() + ZonePath(); }
 
     http::Response Zone(http::Request& req) {
         auto user = net::FormValue(net::DecodeForm(req.query), "user");
@@ -419,7 +428,7 @@ private:
         json::Writer w;
         w.BeginObject();
         w.Key("zoneName");
-        w.String("Simulated Zone 1");
+        w.String("Simulated Zone " + std::to_string(zone_.load()));
         w.Key("url");
         w.String(ZoneUrl());
         w.Key("webUrl");
@@ -718,6 +727,7 @@ private:
     }
 
     std::map<std::string, int> in_flight_;
+    std::atomic<int> zone_{1};
 };
 
 }  // namespace

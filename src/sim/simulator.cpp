@@ -119,9 +119,11 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(std::string_view vendor, Si
         sim = NewConnectWiseSimulator(std::move(options));
     } else if (vendor == "halopsa") {
         sim = NewHaloPsaSimulator(std::move(options));
+    } else if (vendor == "uniview") {
+        sim = NewUniViewSimulator(std::move(options));
     } else {
         return Status::InvalidArgument(
-            "unknown simulator '" + std::string(vendor) + "' (autotask, connectwise, halopsa)"
+            "unknown simulator '" + std::string(vendor) + "' (autotask, connectwise, halopsa, uniview)"
         );
     }
     sim->faults_ = faults;
@@ -143,7 +145,8 @@ Status Simulator::Start(const std::string& host, uint16_t port) {
     o.body_limit = 16 * 1024 * 1024;
     o.error_response = [this](int status, std::string_view detail) { return Error(status, detail); };
     server_ = std::make_unique<http::Server>(o, [this](http::Request& req) { return Handle(req); });
-    return server_->Start();
+    MORTAR_RETURN_IF_ERROR(server_->Start());
+    return StartMore(host_);
 }
 
 void Simulator::StopOnSignals() {
@@ -159,6 +162,7 @@ void Simulator::ServeInBackground() {
 }
 
 void Simulator::Stop() {
+    StopMore();
     if (server_) server_->Stop();
     if (thread_.joinable()) thread_.join();
 }
@@ -355,6 +359,7 @@ http::Response Simulator::Control(http::Request& req) {
     auto int_of = [](const json::Value* v, int64_t dflt) { return v != nullptr && v->is_int() ? v->as_int() : dflt; };
     if (path == "/_sim/faults") {
         bool expire = false;
+        bool move = false;
         {
             std::lock_guard lock(mu_);
             if (const auto* v = b.Find("bad_credentials"); v != nullptr && v->is_bool())
@@ -377,8 +382,10 @@ http::Response Simulator::Control(http::Request& req) {
                 list_pages_ = 0;
             }
             if (const auto* x = b.Find("expire_tokens"); x != nullptr && x->is_bool()) expire = x->as_bool();
+            if (const auto* z = b.Find("move_zone"); z != nullptr && z->is_bool()) move = z->as_bool();
         }
         if (expire) ExpireTokens();
+        if (move) MoveZone();
         return JsonResponse(200, "{\"ok\":true}");
     }
     if (path == "/_sim/clock") {

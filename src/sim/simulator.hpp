@@ -68,7 +68,7 @@ struct LoggedRequest {
 //   GET /_sim/log[?since=SEQ]  the request log; DELETE /_sim/log clears it
 //   POST /_sim/faults          {"bad_credentials":true,"throttle":{"count":3,"retry_after":"2"},
 //                               "errors":{"count":2,"status":503},"slow":{"count":1,"ms":1500},
-//                               "mutate_after_pages":2,"expire_tokens":true}
+//                               "mutate_after_pages":2,"expire_tokens":true,"move_zone":true}
 //   POST /_sim/mutate          {"kind":"configurations","op":"update|delete|add","id":7,"set":{...}}
 //   POST /_sim/clock           {"advance_s":3600}
 //   GET /_sim/credentials      what the simulator accepts
@@ -79,7 +79,8 @@ public:
     Simulator(const Simulator&) = delete;
     Simulator& operator=(const Simulator&) = delete;
 
-    // "autotask", "connectwise" or "halopsa"; kInvalidArgument otherwise or for bad faults.
+    // "autotask", "connectwise", "halopsa" or "uniview"; kInvalidArgument otherwise or for
+    // bad faults.
     static Result<std::unique_ptr<Simulator>> Create(std::string_view vendor, SimOptions options);
 
     // Binds host:port (0 picks a port). Then either Run() here or Serve() on a thread.
@@ -105,6 +106,8 @@ public:
     }
     // Makes every token issued so far invalid (vendors with tokens).
     virtual void ExpireTokens() {}
+    // Moves the tenant to another zone (Autotask): the old zone's URLs answer 401.
+    virtual void MoveZone() {}
     std::vector<LoggedRequest> Log(int64_t since = 0) const;
     void ClearLog();
     // Requests logged whose path contains `fragment` (case-insensitive).
@@ -121,6 +124,14 @@ protected:
     virtual http::Response HandleApi(http::Request& req) = 0;
     // A response in the vendor's error envelope.
     virtual http::Response Error(int status, std::string_view message) const = 0;
+    // Vendors serving a second origin (UniView's token server) start and stop it here;
+    // StartMore runs after the main server bound, StopMore before it is joined. A vendor
+    // overriding StopMore calls it from its own destructor too.
+    virtual Status StartMore(const std::string& host) {
+        (void)host;
+        return Status::Ok();
+    }
+    virtual void StopMore() {}
     // Called by vendors after answering a list page of `kind` (for mutate_after_pages).
     void OnListPage(Kind kind);
     // Counts one request against the rolling window. Returns the fraction of the budget
@@ -153,6 +164,7 @@ private:
 std::unique_ptr<Simulator> NewAutotaskSimulator(SimOptions options);
 std::unique_ptr<Simulator> NewConnectWiseSimulator(SimOptions options);
 std::unique_ptr<Simulator> NewHaloPsaSimulator(SimOptions options);
+std::unique_ptr<Simulator> NewUniViewSimulator(SimOptions options);
 
 // Shared helpers for the vendor files.
 http::Response JsonResponse(int status, std::string body);

@@ -43,6 +43,10 @@ Status ParseHaloList(
     std::optional<int64_t>& record_count
 );
 
+// A UniView bare array of customers, appliances, assets (/v1/assets, with or without
+// last_backup) or backups.
+Status ParseUniViewArray(od::parser& parser, std::string& body, EntityKind kind, std::vector<ExternalRecord>& out);
+
 // "[AA:BB…, CC:DD…]" or "AA:BB…" into the MACs it holds.
 std::vector<std::string> SplitMacs(std::string_view text);
 
