@@ -435,6 +435,66 @@ TEST_P(SyncTest, BadCredentialsMakeTheIntegrationCredentialsInvalid) {
     }
 }
 
+// SYNC-3 sync error: a record that cannot be applied fails alone, with its detail; the
+// next run retries it. SYNC-11: throttling and 5xx answers are retried.
+TEST_P(SyncTest, ItemErrorsFailAloneAndTransientFaultsAreRetried) {
+    sim::Simulator* sim = StartSim("autotask", {.companies = 3, .sites = 0, .contacts = 3, .configurations = 6});
+    ASSERT_NE(sim, nullptr);
+    const int64_t integration = CreateIntegration(
+        *sim,
+        {{"organizations", JObject{{"include_inactive", true}}},
+         {"contacts", JObject{{"include_inactive", true}}},
+         {"configurations", JObject{{"include_inactive", true}}}}
+    );
+    ASSERT_EQ(StringAt(Sync(integration), "outcome"), "ok");
+    const int64_t org = Linked("/api/organizations", "autotask", 2);
+    ASSERT_NE(org, 0);
+    const std::string good_name =
+        StringAt(api_->Get("/api/organizations/" + std::to_string(org)).Json(), "data.attributes.name");
+    ASSERT_TRUE(sim->data().Update(sim::Kind::kCompany, 2, JObject{{"name", ""}}, sim->NowMillis() + 1000).ok());
+    ASSERT_TRUE(
+        sim->data()
+            .Update(sim::Kind::kConfiguration, 1, JObject{{"name", "still syncs " + tag_}}, sim->NowMillis() + 1000)
+            .ok()
+    );
+    json::Value run = Sync(integration);
+    EXPECT_EQ(IntAt(run, "error-count"), 1) << run.Dump();
+    EXPECT_GE(IntAt(run, "updated-count"), 1) << run.Dump();
+    const int64_t link = LinkOf(integration, "organizations", org);
+    HttpResponse shown = api_->Get("/api/manage_data_records/" + std::to_string(link));
+    EXPECT_EQ(StringAt(shown.Json(), "data.attributes.state"), "error") << shown.Describe();
+    EXPECT_NE(StringAt(shown.Json(), "data.attributes.error-detail").find("no name"), std::string::npos)
+        << shown.Describe();
+    HttpResponse errors =
+        api_->Get("/api/sync_run_errors?filter[sync_run_id]=" + std::to_string(LastRunId(integration)));
+    EXPECT_EQ(IntAt(errors.Json(), "meta.total-count"), 1) << errors.Describe();
+    EXPECT_EQ(StringAt(errors.Json(), "data.0.attributes.psa-id"), "2");
+    // The Mortar record kept its data, and in error state it may be edited.
+    EXPECT_EQ(
+        StringAt(api_->Get("/api/organizations/" + std::to_string(org)).Json(), "data.attributes.name"), good_name
+    );
+    // Fixed upstream, and with throttling and server errors on the way: retried, applied.
+    ASSERT_TRUE(
+        sim->data().Update(sim::Kind::kCompany, 2, JObject{{"name", "Fixed " + tag_}}, sim->NowMillis() + 2000).ok()
+    );
+    sim->WithFaults([](sim::Faults& f) {
+        f.throttle_count = 2;
+        f.retry_after = "0";
+        f.error_count = 2;
+        f.error_status = 503;
+    });
+    run = Sync(integration);
+    EXPECT_EQ(StringAt(run, "outcome"), "ok") << run.Dump();
+    EXPECT_EQ(IntAt(run, "error-count"), 0) << run.Dump();
+    EXPECT_EQ(
+        StringAt(api_->Get("/api/manage_data_records/" + std::to_string(link)).Json(), "data.attributes.state"),
+        "syncing"
+    );
+    EXPECT_EQ(
+        StringAt(api_->Get("/api/organizations/" + std::to_string(org)).Json(), "data.attributes.name"), "Fixed " + tag_
+    );
+}
+
 TEST_P(SyncTest, IntegrationsValidateAndStayInTheirAccount) {
     HttpResponse r = api_->Post("/api/integrations", Doc("integrations", {{"kind", "tigerpaw"}, {"name", "x"}}));
     EXPECT_EQ(r.status, 422) << r.Describe();
