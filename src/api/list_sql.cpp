@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "api/list_sql.hpp"
 
+#include "api/psa_links.hpp"
 #include "core/clock.hpp"
 #include "core/strings.hpp"
 
@@ -89,9 +90,9 @@ Status AddTimestampRange(Where& where, const Field& field, const jsonapi::Filter
 constexpr std::string_view kPsaTypes[] = {
     "manage", "autotask", "tigerpaw", "kaseya-bms", "pulseway-psa", "vorex", "halopsa"};
 
-// filter[psa_id] needs filter[psa_integration_type] (API.md section 4). Records are
-// linked to a PSA only by the sync engine; until a link exists the answer is empty.
-Status AddPsaFilter(Where& where, const jsonapi::ListQuery& lq) {
+// filter[psa_id] needs filter[psa_integration_type] (API.md section 4), answered from the
+// sync engine's links (any state but orphaned); a type Mortar never syncs matches nothing.
+Status AddPsaFilter(Where& where, const ResourceDef& def, const jsonapi::ListQuery& lq) {
     const jsonapi::Filter* id = nullptr;
     const jsonapi::Filter* type = nullptr;
     for (const auto& f : lq.filters) {
@@ -109,7 +110,26 @@ Status AddPsaFilter(Where& where, const jsonapi::ListQuery& lq) {
             "halopsa"
         );
     }
-    where.And("1 = 0");
+    const auto kind = IntegrationKindOfPsaType(type->value);
+    if (!kind) {
+        where.And("1 = 0");
+        return Status::Ok();
+    }
+    std::string clause =
+        "EXISTS (SELECT 1 FROM sync_links sl JOIN integrations i ON i.id = sl.integration_id WHERE sl.account_id = "
+        "t.account_id AND sl.local_type = " +
+        where.Bind(def.path) +
+        " AND sl.local_id = t.id AND sl.state <> 'orphaned' AND i.kind = " + where.Bind(std::string(*kind));
+    if (id) {
+        std::string list;
+        for (const std::string& piece : jsonapi::SplitFilterValue(id->value)) {
+            if (!list.empty()) list += ", ";
+            list += where.Bind(piece);
+        }
+        if (list.empty()) return Status::InvalidArgument("filter[psa_id] needs a value");
+        clause += " AND sl.external_id IN (" + list + ")";
+    }
+    where.And(clause + ")");
     return Status::Ok();
 }
 
@@ -169,7 +189,7 @@ Status BuildFilters(Where& where, const ResourceDef& def, const jsonapi::ListQue
             where.And(field->select + " IN (" + list + ")");
         }
     }
-    if (def.psa_filters) MORTAR_RETURN_IF_ERROR(AddPsaFilter(where, lq));
+    if (def.psa_filters) MORTAR_RETURN_IF_ERROR(AddPsaFilter(where, def, lq));
     return Status::Ok();
 }
 

@@ -183,7 +183,7 @@ TEST_P(ListSqlTest, ParentRestrictsToChildren) {
 TEST_P(ListSqlTest, PsaFiltersNeedAKnownIntegrationType) {
     EXPECT_EQ(Ids("filter[psa_id]=7").status().code(), Code::kInvalidArgument);
     EXPECT_EQ(Ids("filter[psa_id]=7&filter[psa_integration_type]=nonsense").status().code(), Code::kInvalidArgument);
-    EXPECT_EQ(*Ids("filter[psa_id]=7&filter[psa_integration_type]=autotask"), (IdList{}));
+    EXPECT_EQ(*Ids("filter[psa_id]=7&filter[psa_integration_type]=tigerpaw"), (IdList{}));
 }
 
 }  // namespace mortar::api::testing

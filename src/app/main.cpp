@@ -28,6 +28,15 @@
 #include "jsonapi/document.hpp"
 #include "match/pairs.hpp"
 #include "sim/simulator.hpp"
+#include "sync/routes.hpp"
+#ifdef MORTAR_SYNC_ENGINE
+#include <random>
+
+#include <unistd.h>
+
+#include "connectors/connector.hpp"
+#include "sync/runner.hpp"
+#endif
 #include "vault/master_key.hpp"
 #include "vault/vault.hpp"
 
@@ -182,7 +191,22 @@ struct ServeOptions {
     std::string web_dir = MORTAR_DEFAULT_WEB_DIR;
     int64_t session_idle_minutes = 8 * 60;
     int64_t session_max_hours = 7 * 24;
+    bool no_jobs = false;
+    int64_t job_poll_ms = 2000;
+    int64_t job_lease_seconds = 60;
 };
+
+#ifdef MORTAR_SYNC_ENGINE
+// This process's job-runner id: host, pid and a random part.
+std::string RunnerId() {
+    char host[256] = {0};
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    std::random_device rd;
+    char suffix[9];
+    std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rd()));
+    return std::string(host) + ":" + std::to_string(getpid()) + ":" + suffix;
+}
+#endif
 
 int Serve(const StoreOptions& store, const ServeOptions& opts) {
     std::string host;
@@ -224,6 +248,31 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
         return http::Response::Text(200, "{\"status\":\"ready\"}", "application/json");
     });
     domains::RegisterAll(service, router);
+#ifdef MORTAR_SYNC_ENGINE
+    sync::Engine engine(
+        db,
+        vault->get(),
+        Clock::Real(),
+        [](std::string_view kind, const std::map<std::string, std::string>& settings) {
+            return connectors::MakeConnector(kind, settings);
+        }
+    );
+    std::unique_ptr<sync::JobRunner> runner;
+    if (!opts.no_jobs) {
+        runner = std::make_unique<sync::JobRunner>(
+            db,
+            engine,
+            Clock::Real(),
+            sync::RunnerOptions{
+                .owner = RunnerId(), .lease_ms = opts.job_lease_seconds * 1000, .poll_ms = opts.job_poll_ms}
+        );
+    }
+    sync::RegisterRoutes(service, router, [&runner] {
+        if (runner) runner->Wake();
+    });
+#else
+    sync::RegisterRoutes(service, router, nullptr);
+#endif
     api::RegisterAccessAdministration(service, router);
     // Every path outside /api belongs to the web UI (API.md 1); /api keeps its JSON 404s.
     http::StaticFiles web_ui(opts.web_dir);
@@ -259,7 +308,13 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
     );
     std::printf("mortar: listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(server.port()));
     std::fflush(stdout);
+#ifdef MORTAR_SYNC_ENGINE
+    if (runner) runner->Start();
+#endif
     server.Run();
+#ifdef MORTAR_SYNC_ENGINE
+    if (runner) runner->Stop();
+#endif
     log::info("stopped");
     return 0;
 }
@@ -340,6 +395,21 @@ int Main(int argc, char** argv) {
     serve->add_option("--session-max-hours", serve_opts.session_max_hours, "No web session lives longer than this")
         ->envname("MORTAR_SESSION_MAX_HOURS")
         ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    serve->add_flag("--no-jobs", serve_opts.no_jobs, "Run no background jobs (syncs) in this process")
+        ->envname("MORTAR_NO_JOBS");
+    serve->add_option("--job-poll-ms", serve_opts.job_poll_ms, "How often the job runner looks for queued jobs")
+        ->envname("MORTAR_JOB_POLL_MS")
+        ->check(CLI::Range(int64_t{10}, int64_t{600000}))
+        ->capture_default_str();
+    serve
+        ->add_option(
+            "--job-lease-seconds",
+            serve_opts.job_lease_seconds,
+            "How long a claimed job stays leased without a heartbeat before another process takes it over"
+        )
+        ->envname("MORTAR_JOB_LEASE_SECONDS")
+        ->check(CLI::Range(int64_t{2}, int64_t{3600}))
         ->capture_default_str();
 
     CLI::App* migrate = app.add_subcommand("migrate", "Apply pending schema migrations and exit");

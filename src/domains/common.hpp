@@ -41,6 +41,11 @@ inline constexpr unsigned kNestedRecordRoutes =
 // $2 = id: nullopt when that column is NULL, kNotFound when there is no row.
 Result<std::optional<int64_t>> LookupInt(db::Tx& tx, const db::Query& query, int64_t account_id, int64_t id);
 
+// A contact's e-mail (phones: false) or phone entries checked and stored as the contacts
+// resource stores them: [{"value", "label-name", "primary"[, "extension", "label-type",
+// "formatted-value"]}], for writers outside the resource engine (the sync engine).
+Result<std::string> NormaliseContactEntries(const json::Value& entries, bool phones);
+
 api::ResourceDef MakeOrganizations();
 api::ResourceDef MakeLocations();
 api::ResourceDef MakeContacts();

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 
+#include "api/psa_links.hpp"
 #include "core/mac.hpp"
 #include "core/strings.hpp"
 #include "domains/common.hpp"
@@ -207,7 +208,7 @@ api::ResourceDef MakeConfigurations() {
             Field::Bool("archived").Filterable(),
             Field::Bool("restricted"),
             Field::Computed("my_glue", FieldKind::kBool, "NULL"),
-            Field::Computed("psa_integration", FieldKind::kText, "NULL"),
+            Field::Computed("psa_integration", FieldKind::kText, api::PsaIntegrationSelect("configurations")),
         }
     );
     AddTimestamps(def.fields);
@@ -219,10 +220,35 @@ api::ResourceDef MakeConfigurations() {
         .name = "configuration-interfaces",
         .type = "configuration-interfaces",
         .sql = "SELECT id FROM configuration_interfaces WHERE account_id = $1 AND configuration_id = $2 ORDER BY id"});
-    def.hooks.before_write = [](db::Tx& tx, api::WriteContext& wc) {
-        DeriveMac(wc);
-        return CheckOperatingSystem(tx, wc);
-    };
+    // A configuration item synced from a PSA: identity, type, status, addresses, site,
+    // contact and dates are the PSA's (SPEC SYNC-4); notes, position, purchase and
+    // installer details, MITP dates, model, operating system, archived and restricted
+    // stay editable.
+    def.hooks.before_write = api::ChainHooks<std::function<Status(db::Tx&, api::WriteContext&)>>(
+        api::RefusePsaOwnedChanges(
+            "configurations",
+            "configurations",
+            {{"organization_id", "organization_id"},
+             {"name", "name"},
+             {"hostname", "hostname"},
+             {"primary_ip", "primary_ip"},
+             {"mac_address", "mac_address"},
+             {"serial_number", "serial_number"},
+             {"asset_tag", "asset_tag"},
+             {"configuration_type_id", "configuration_type_id"},
+             {"configuration_status_id", "configuration_status_id"},
+             {"manufacturer_id", "manufacturer_id"},
+             {"location_id", "location_id"},
+             {"contact_id", "contact_id"},
+             {"installed_at", "installed_at"},
+             {"warranty_expires_at", "warranty_expires_at"}}
+        ),
+        [](db::Tx& tx, api::WriteContext& wc) {
+            DeriveMac(wc);
+            return CheckOperatingSystem(tx, wc);
+        }
+    );
+    def.hooks.before_delete = api::RefuseSyncedDelete("configurations");
     def.hooks.after_write = CreateInterfaces;
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = kNestedRecordRoutes};

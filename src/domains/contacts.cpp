@@ -3,6 +3,7 @@
 // with their e-mail addresses and phone numbers.
 #include <string>
 
+#include "api/psa_links.hpp"
 #include "core/json_writer.hpp"
 #include "core/strings.hpp"
 #include "domains/common.hpp"
@@ -163,6 +164,10 @@ Status BeforeWrite(db::Tx& tx, api::WriteContext& wc) {
 
 }  // namespace
 
+Result<std::string> NormaliseContactEntries(const json::Value& entries, bool phones) {
+    return NormaliseEntries(entries, "", phones);
+}
+
 api::ResourceDef MakeContacts() {
     using api::Field;
     using api::FieldKind;
@@ -200,14 +205,31 @@ api::ResourceDef MakeContacts() {
                 [](const json::Value& v, const std::string& p) { return NormaliseEntries(v, p, true); }
             ),
             Field::Text("primary_email").ReadOnly().Filterable().Hidden(),
-            Field::Computed("psa_integration", FieldKind::kText, "NULL"),
+            Field::Computed("psa_integration", FieldKind::kText, api::PsaIntegrationSelect("contacts")),
         }
     );
     AddTimestamps(def.fields);
     def.routes = kFlatRecordRoutes;
     def.psa_filters = true;
     def.search_title = "name";
-    def.hooks.before_write = BeforeWrite;
+    // A contact synced from a PSA: names, title, e-mails, phones, organization and
+    // location are the PSA's (SPEC SYNC-4); notes, type, important and restricted stay
+    // editable.
+    def.hooks.before_write = api::ChainHooks<std::function<Status(db::Tx&, api::WriteContext&)>>(
+        api::RefusePsaOwnedChanges(
+            "contacts",
+            "contacts",
+            {{"organization_id", "organization_id"},
+             {"first_name", "first_name"},
+             {"last_name", "last_name"},
+             {"title", "title"},
+             {"contact_emails", "contact_emails"},
+             {"contact_phones", "contact_phones"},
+             {"location_id", "location_id"}}
+        ),
+        BeforeWrite
+    );
+    def.hooks.before_delete = api::RefuseSyncedDelete("contacts");
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = kNestedRecordRoutes};
     return def;

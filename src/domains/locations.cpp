@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Locations (API.md 3.6): the sites of an organization — offices, data centres, branches.
+#include "api/psa_links.hpp"
 #include "domains/common.hpp"
 
 namespace mortar::domains {
@@ -32,14 +33,31 @@ api::ResourceDef MakeLocations() {
             Field::Computed("formatted_fax", FieldKind::kText, "t.fax"),
             Field::LongText("notes"),
             Field::Bool("restricted"),
-            Field::Computed("psa_integration", FieldKind::kText, "NULL"),
+            Field::Computed("psa_integration", FieldKind::kText, api::PsaIntegrationSelect("locations")),
         }
     );
     AddTimestamps(def.fields);
     def.routes = kFlatRecordRoutes;
     def.psa_filters = true;
     def.search_title = "name";
-    def.hooks.before_write = CheckLocationPlace;
+    // A site synced from a PSA: its name, address and phone are the PSA's (SPEC SYNC-4);
+    // notes, fax, region, country and restricted stay editable.
+    def.hooks.before_write = api::ChainHooks<std::function<Status(db::Tx&, api::WriteContext&)>>(
+        api::RefusePsaOwnedChanges(
+        "locations",
+        "locations",
+        {{"organization_id", "organization_id"},
+         {"name", "name"},
+         {"primary", "is_primary"},
+         {"address_1", "address_1"},
+         {"address_2", "address_2"},
+         {"city", "city"},
+         {"postal_code", "postal_code"},
+         {"phone", "phone"}}
+        ),
+        CheckLocationPlace
+    );
+    def.hooks.before_delete = api::RefuseSyncedDelete("locations");
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = kNestedRecordRoutes};
     return def;

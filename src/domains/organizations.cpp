@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "api/psa_links.hpp"
 #include "core/strings.hpp"
 #include "domains/common.hpp"
 
@@ -133,13 +134,29 @@ api::ResourceDef MakeOrganizations() {
         Renamed(Field::Bool("primary"), "is_primary").ReadOnly().Filterable(),
         Field::Computed("logo", FieldKind::kText, "NULL").EmptyStringForNull(),
         Field::Int("my_glue_account_id").ReadOnly().Filterable().Sortable(),
-        Field::Computed("psa_integration", FieldKind::kText, "NULL"),
+        Field::Computed("psa_integration", FieldKind::kText, api::PsaIntegrationSelect("organizations")),
     };
     AddTimestamps(def.fields);
     def.routes = kFlatRecordRoutes;
     def.psa_filters = true;
     def.search_title = "name";
-    def.hooks.before_write = DeriveAncestors;
+    // While synced from a PSA only alert, description and quick-notes stay editable
+    // (API.md 2.9), and the organization cannot be deleted (SPEC SYNC-4, SYNC-5).
+    def.hooks.before_write = api::ChainHooks<std::function<Status(db::Tx&, api::WriteContext&)>>(
+        api::RefusePsaOwnedChanges(
+            "organizations",
+            "organizations",
+            {{"name", "name"},
+             {"short_name", "short_name"},
+             {"organization_type_id", "organization_type_id"},
+             {"organization_status_id", "organization_status_id"},
+             {"parent_id", "parent_id"}}
+        ),
+        DeriveAncestors
+    );
+    def.hooks.before_delete = api::RefuseSyncedDelete(
+        "organizations", {{"locations", "locations"}, {"contacts", "contacts"}, {"configurations", "configurations"}}
+    );
     def.hooks.after_write = UpdateDescendants;
     def.access = api::AccessClass::kOrganizations;
     return def;

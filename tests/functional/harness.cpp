@@ -397,7 +397,7 @@ int RunCommand(
 
 std::vector<std::string> MortarServer::StoreArgs() const {
     if (backend_ == Backend::kPostgres) return {"--db", pg_conninfo_};
-    return {"--data-dir", dir_ + "/data"};
+    return {"--data-dir", data_dir_};
 }
 
 std::optional<std::string> MortarServer::CreateApiKey(
@@ -466,9 +466,14 @@ std::unique_ptr<MortarServer> MortarServer::Start(const ServerOptions& options, 
     }
     server->dir_ = templ;
     std::filesystem::create_directories(server->dir_ + "/data");
+    server->data_dir_ = server->dir_ + "/data";
     int n = counter.fetch_add(1);
 
-    if (options.backend == Backend::kPostgres) {
+    if (options.store_of != nullptr) {
+        server->backend_ = options.store_of->backend_;
+        server->pg_conninfo_ = options.store_of->pg_conninfo_;
+        server->data_dir_ = options.store_of->data_dir_;
+    } else if (options.backend == Backend::kPostgres) {
         if (!PostgresAvailable()) {
             *error = "MORTAR_TEST_PG_DSN is not set";
             return nullptr;
@@ -499,9 +504,9 @@ std::unique_ptr<MortarServer> MortarServer::Start(const ServerOptions& options, 
 
     std::vector<std::string> argv = {bin, "serve", "--listen", "127.0.0.1:0"};
     for (std::string& a : server->StoreArgs()) argv.push_back(std::move(a));
-    if (options.backend == Backend::kPostgres) {
+    if (server->backend_ == Backend::kPostgres) {
         argv.push_back("--data-dir");
-        argv.push_back(server->dir_ + "/data");
+        argv.push_back(server->data_dir_);
     }
     for (const std::string& a : options.extra_args) argv.push_back(a);
     server->pid_ = Spawn(argv, server->dir_ + "/server.log", &server->stdout_fd_, error);
@@ -624,6 +629,18 @@ std::string MortarServer::Stop() {
         dir_.clear();
     }
     return problem;
+}
+
+void MortarServer::Kill() {
+    if (pid_ > 0 && !stopped_) {
+        stopped_ = true;
+        kill(pid_, SIGKILL);
+        WaitForExit(pid_, Clock::now() + kStopDeadline);
+    }
+    if (stdout_fd_ >= 0) {
+        close(stdout_fd_);
+        stdout_fd_ = -1;
+    }
 }
 
 MortarServer::~MortarServer() {

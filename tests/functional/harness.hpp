@@ -109,6 +109,9 @@ struct ServerOptions {
     // serve starts on an empty store, which it must migrate by itself, and both keys are
     // created while it runs.
     bool migrate_first = false;
+    // Serve the store (database or data directory) and master key of this running or
+    // killed server instead of a fresh one; that server keeps owning them.
+    const class MortarServer* store_of = nullptr;
 };
 
 // A running `mortar serve` on 127.0.0.1 and an ephemeral port, with its own temporary
@@ -131,6 +134,9 @@ public:
     // exited with status 0 within the deadline and printed nothing more on stdout,
     // otherwise what went wrong. Idempotent.
     std::string Stop();
+    // Kills the server with SIGKILL (a crash) and reaps it; the store stays for a
+    // server started with ServerOptions::store_of.
+    void Kill();
 
     // "http://127.0.0.1:PORT".
     const std::string& base_url() const { return base_url_; }
@@ -161,6 +167,7 @@ private:
     std::string dir_;    // temporary directory (data dir and logs)
     std::string pg_db_;  // database name on PostgreSQL, empty on SQLite
     std::string pg_conninfo_;
+    std::string data_dir_;  // the data directory (SQLite store, master key)
     pid_t pid_ = -1;
     int stdout_fd_ = -1;
     std::string base_url_;
