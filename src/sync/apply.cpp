@@ -276,24 +276,8 @@ std::string PsaStatusId(const ExternalRecord& r) {
 // ----------------------------------------------------------------------------------
 // Matching organizations on the first sync
 
-std::string OrganizationMatcher::Normalise(std::string_view name) {
-    std::string out;
-    bool space = false;
-    for (char c : Trim(name)) {
-        const bool is_space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-        if (is_space) {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty()) out += ' ';
-        space = false;
-        out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    }
-    return out;
-}
-
 Status OrganizationMatcher::Load(db::Tx& tx, int64_t account_id, int64_t integration_id) {
-    by_name_.clear();
+    std::vector<match::Record> organizations;
     auto stmt = tx.Prepare(kOrganizationNames);
     if (!stmt) return stmt.status();
     stmt->Bind(1, account_id).Bind(2, integration_id);
@@ -301,16 +285,19 @@ Status OrganizationMatcher::Load(db::Tx& tx, int64_t account_id, int64_t integra
         auto step = stmt->Step();
         if (!step) return step.status();
         if (!*step) break;
-        by_name_[Normalise(stmt->row().GetText(1))].push_back(stmt->row().GetInt(0));
+        organizations.push_back(match::Record{stmt->row().GetInt(0), std::string(stmt->row().GetText(1))});
     }
+    index_ = std::make_unique<match::NameIndex>(organizations);
     return Status::Ok();
 }
 
 std::optional<int64_t> OrganizationMatcher::Find(std::string_view psa_name) const {
-    auto it = by_name_.find(Normalise(psa_name));
-    if (it == by_name_.end() || it->second.size() != 1) return std::nullopt;  // none, or ambiguous
-    if (claimed_.count(it->second.front())) return std::nullopt;
-    return it->second.front();
+    if (!index_) return std::nullopt;
+    const match::MatchResult result = index_->Match(psa_name);
+    if (result.decision != match::Decision::kAuto || result.candidates.empty()) return std::nullopt;
+    const int64_t id = result.candidates.front().id;
+    if (claimed_.count(id)) return std::nullopt;
+    return id;
 }
 
 // ----------------------------------------------------------------------------------
@@ -377,10 +364,30 @@ Status KindApplier::Load() {
     return Status::Ok();
 }
 
+namespace {
+
+// A lookup's cache key: case-folded, trimmed, inner whitespace collapsed.
+std::string LookupKey(std::string_view name) {
+    std::string out;
+    bool space = false;
+    for (char c : Trim(name)) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = true;
+            continue;
+        }
+        if (space && !out.empty()) out += ' ';
+        space = false;
+        out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    return out;
+}
+
+}  // namespace
+
 Result<std::optional<int64_t>> KindApplier::Lookup(db::Tx& tx, std::string_view table, std::string_view name) {
     const std::string_view trimmed = Trim(name);
     if (trimmed.empty()) return std::optional<int64_t>();
-    const std::string key = OrganizationMatcher::Normalise(trimmed);
+    const std::string key = LookupKey(trimmed);
     auto& cache = lookups_[std::string(table)];
     if (auto it = cache.find(key); it != cache.end()) return std::optional<int64_t>(it->second);
     const std::string t(table);

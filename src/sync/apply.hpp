@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +16,7 @@
 #include "core/clock.hpp"
 #include "core/status.hpp"
 #include "db/database.hpp"
+#include "match/name_index.hpp"
 #include "sync/plan.hpp"
 #include "sync/settings.hpp"
 
@@ -69,13 +71,14 @@ std::string PsaStatusId(const ExternalRecord& r);
 class OrganizationMatcher {
 public:
     Status Load(db::Tx& tx, int64_t account_id, int64_t integration_id);
+    // The organization the matching engine auto-matches the PSA company to (the same
+    // name once legal forms, case, accents and punctuation are set aside, and no other
+    // organization as good), unless another company of this run took it already.
     std::optional<int64_t> Find(std::string_view psa_name) const;
     void Claim(int64_t organization_id) { claimed_.insert(organization_id); }
-    // Case-folded, trimmed, inner whitespace collapsed.
-    static std::string Normalise(std::string_view name);
 
 private:
-    std::unordered_map<std::string, std::vector<int64_t>> by_name_;
+    std::unique_ptr<match::NameIndex> index_;
     std::unordered_set<int64_t> claimed_;
 };
 
