@@ -630,29 +630,37 @@ Status ParseAutotaskPicklist(
     });
 }
 
-Status ParseConnectWiseArray(od::parser& parser, std::string& body, EntityKind kind, std::vector<ExternalRecord>& out) {
-    return ParseBody(parser, body, "ConnectWise page", [&](od::document& doc) -> Status {
+// A page that is a bare JSON array of records, each read by `item` (ConnectWise, UniView).
+template <class ItemFn>
+Status ParseRecordArray(
+    od::parser& parser,
+    std::string& body,
+    EntityKind kind,
+    std::vector<ExternalRecord>& out,
+    std::string_view vendor,
+    ItemFn item_fn
+) {
+    return ParseBody(parser, body, std::string(vendor) + " page", [&](od::document& doc) -> Status {
         for (auto item : doc.get_array()) {
             ExternalRecord r;
             r.kind = kind;
-            ConnectWiseItem(item.get_object(), kind, r);
-            if (r.external_id.empty()) return Missing("ConnectWise record");
+            item_fn(item.get_object(), kind, r);
+            if (r.external_id.empty()) return Missing(std::string(vendor) + " record");
             out.push_back(std::move(r));
         }
         return Status::Ok();
     });
 }
 
+Status ParseConnectWiseArray(od::parser& parser, std::string& body, EntityKind kind, std::vector<ExternalRecord>& out) {
+    return ParseRecordArray(parser, body, kind, out, "ConnectWise", [](auto object, EntityKind k, ExternalRecord& r) {
+        ConnectWiseItem(std::move(object), k, r);
+    });
+}
+
 Status ParseUniViewArray(od::parser& parser, std::string& body, EntityKind kind, std::vector<ExternalRecord>& out) {
-    return ParseBody(parser, body, "UniView page", [&](od::document& doc) -> Status {
-        for (auto item : doc.get_array()) {
-            ExternalRecord r;
-            r.kind = kind;
-            UniViewItem(item.get_object(), kind, r);
-            if (r.external_id.empty()) return Missing("UniView record");
-            out.push_back(std::move(r));
-        }
-        return Status::Ok();
+    return ParseRecordArray(parser, body, kind, out, "UniView", [](auto object, EntityKind k, ExternalRecord& r) {
+        UniViewItem(std::move(object), k, r);
     });
 }
 

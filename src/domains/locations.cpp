@@ -44,16 +44,16 @@ api::ResourceDef MakeLocations() {
     // notes, fax, region, country and restricted stay editable.
     def.hooks.before_write = api::ChainHooks<std::function<Status(db::Tx&, api::WriteContext&)>>(
         api::RefusePsaOwnedChanges(
-        "locations",
-        "locations",
-        {{"organization_id", "organization_id"},
-         {"name", "name"},
-         {"primary", "is_primary"},
-         {"address_1", "address_1"},
-         {"address_2", "address_2"},
-         {"city", "city"},
-         {"postal_code", "postal_code"},
-         {"phone", "phone"}}
+            "locations",
+            "locations",
+            {{"organization_id", "organization_id"},
+             {"name", "name"},
+             {"primary", "is_primary"},
+             {"address_1", "address_1"},
+             {"address_2", "address_2"},
+             {"city", "city"},
+             {"postal_code", "postal_code"},
+             {"phone", "phone"}}
         ),
         CheckLocationPlace
     );

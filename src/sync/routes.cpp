@@ -568,8 +568,9 @@ Status Disconnect_(
     const Integration& in,
     const jsonapi::ResourceInput& body,
     const std::string& now,
-    int64_t account_id
+    const api::Context& ctx
 ) {
+    const int64_t account_id = ctx.principal.account_id;
     const json::Value* mode = body.Attr("mode");
     if (!mode || !mode->is_string() || (mode->as_string() != "pause" && mode->as_string() != "permanent")) {
         return Status::Unprocessable("must be pause or permanent", body.Pointer("mode", false));
@@ -613,8 +614,9 @@ Status Reconnect(
     const Integration& in,
     const jsonapi::ResourceInput& body,
     const std::string& now,
-    int64_t account_id
+    const api::Context& ctx
 ) {
+    const int64_t account_id = ctx.principal.account_id;
     auto type_id = OptionalId(body, "psa_type_id");
     if (!type_id) return type_id.status();
     auto status_id = OptionalId(body, "psa_status_id");
@@ -863,42 +865,32 @@ void RegisterRoutes(api::Service& svc, http::Router& router, std::function<void(
         if (!items) return jsonapi::ErrorResponse(items.status());
         return One(items->front());
     });
-    svc.Add(router, M::kPost, "/api/manage_data_items/{id}/disconnect", [&svc](Request& req, api::Context& ctx) {
-        return ItemAction(
-            svc,
-            req,
-            ctx,
-            [&](db::Tx& tx,
-                const ItemKey& key,
-                const Integration& in,
-                const jsonapi::ResourceInput& body,
-                const std::string& now) { return Disconnect_(tx, key, in, body, now, ctx.principal.account_id); }
+    // POST /api/manage_data_items/{id}/<action>.
+    using ItemActionFn =
+        Status (*)(db::Tx&, const ItemKey&, const Integration&, const jsonapi::ResourceInput&, const std::string&, const api::Context&);
+    for (const auto& [name, action] : {
+             std::pair<const char*, ItemActionFn>{"disconnect", Disconnect_},
+             {"reconnect", Reconnect},
+             {"delete_orphaned", DeleteOrphaned},
+         }) {
+        svc.Add(
+            router,
+            M::kPost,
+            std::string("/api/manage_data_items/{id}/") + name,
+            [&svc, action](Request& req, api::Context& ctx) {
+                return ItemAction(
+                    svc,
+                    req,
+                    ctx,
+                    [&](db::Tx& tx,
+                        const ItemKey& key,
+                        const Integration& in,
+                        const jsonapi::ResourceInput& body,
+                        const std::string& now) { return action(tx, key, in, body, now, ctx); }
+                );
+            }
         );
-    });
-    svc.Add(router, M::kPost, "/api/manage_data_items/{id}/reconnect", [&svc](Request& req, api::Context& ctx) {
-        return ItemAction(
-            svc,
-            req,
-            ctx,
-            [&](db::Tx& tx,
-                const ItemKey& key,
-                const Integration& in,
-                const jsonapi::ResourceInput& body,
-                const std::string& now) { return Reconnect(tx, key, in, body, now, ctx.principal.account_id); }
-        );
-    });
-    svc.Add(router, M::kPost, "/api/manage_data_items/{id}/delete_orphaned", [&svc](Request& req, api::Context& ctx) {
-        return ItemAction(
-            svc,
-            req,
-            ctx,
-            [&](db::Tx& tx,
-                const ItemKey& key,
-                const Integration& in,
-                const jsonapi::ResourceInput& body,
-                const std::string& now) { return DeleteOrphaned(tx, key, in, body, now, ctx); }
-        );
-    });
+    }
 }
 
 }  // namespace mortar::sync
