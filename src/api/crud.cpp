@@ -1075,7 +1075,9 @@ Result<std::string> WriteOne(
     auto reveal = RevealWith(scope.c, ctx, false);
     if (!reveal) return reveal.status();
     if (!*reveal && !scope.c.renders) return plain;
-    if (*reveal) MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", row_id, nullptr, nullptr, now));
+    // A reveal changes nothing; from = to gives the event the record's name and organization.
+    if (*reveal)
+        MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", row_id, after_attrs, after_attrs, now));
     return RenderOne(tx, scope.c, account_id, row_id, ctx.public_base, *reveal, &ctx.principal);
 }
 
@@ -1100,7 +1102,11 @@ Response ShowRevealed(Service& svc, const Scope& scope, Context& ctx, int64_t id
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
     return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
         MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, ctx.principal, id));
-        MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", id, nullptr, nullptr, now));
+        // A reveal changes nothing; from = to gives the event the record's name and organization.
+        auto plain = RenderOne(tx, scope.c, ctx.principal.account_id, id, ctx.public_base);
+        if (!plain) return plain.status();
+        const json::Value attrs = AttributesOf(&*plain);
+        MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", id, attrs, attrs, now));
         auto one = RenderOne(tx, scope.c, ctx.principal.account_id, id, ctx.public_base, &vault, &ctx.principal);
         if (!one) return one.status();
         return DataResponse(200, {*one}, false);

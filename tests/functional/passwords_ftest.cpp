@@ -112,6 +112,10 @@ TEST_P(PasswordsTest, KeysWithoutPasswordAccessNeverSeeSecretsAndRevealsAreLogge
     );
     ASSERT_TRUE(HasStatus(events, 200));
     EXPECT_EQ(IdsOf(events.Json()).size(), 1u) << "one reveal, by the key with access: " << events.Describe();
+    // The event names what was revealed and where, and records no change.
+    EXPECT_EQ(StringAt(events.Json(), "data.0.attributes.resource-name"), tag_ + " firewall") << events.Describe();
+    EXPECT_EQ(IntAt(events.Json(), "data.0.attributes.organization-id"), org_id_);
+    EXPECT_TRUE(JsonEqual(ValueAt(events.Json(), "data.0.attributes.changes"), JObject{})) << events.Describe();
     EXPECT_EQ(events.body.find(secret), std::string::npos) << "the log never holds the secret";
 }
 
