@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Configures and builds Mortar with a CMake preset (default: "default", into ./build).
+# Builds the web UI (web/dist), then configures and builds Mortar with a CMake preset
+# (default: "default", into ./build).
 # Usage: scripts/build.sh [preset]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-default}"
 jobs="$(nproc)"
+scripts/build-web.sh
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$jobs"

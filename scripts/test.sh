@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Mortar and runs every test: unit tests, store tests on
 # SQLite and on a throw-away PostgreSQL 15 cluster, and the HTTP functional tests against
-# the real binary on both stores; then the same under AddressSanitizer/UBSan.
+# the real binary on both stores, and the web UI's end-to-end tests in headless Chromium;
+# then the C++ tests again under AddressSanitizer/UBSan.
 # Usage: scripts/test.sh [--no-asan]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ start=$(date +%s)
 scripts/build.sh default
 echo "== tests (SQLite and PostgreSQL)"
 scripts/with-postgres.sh ctest --preset default -j 2
+echo "== web UI end-to-end tests (headless Chromium)"
+scripts/test-web.sh
 if [ "${1:-}" != "--no-asan" ]; then
   echo "== tests under AddressSanitizer and UndefinedBehaviorSanitizer"
   scripts/build.sh asan

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/access.hpp"
 #include "api/list_sql.hpp"
 #include "api/search.hpp"
 #include "core/clock.hpp"
@@ -22,9 +23,32 @@ namespace {
 using http::Request;
 using http::Response;
 
+// allowed-user-ids and allowed-group-ids of a restrictable resource: read from
+// record_grants, written by StoreGrants.
+void AddGrantFields(ResourceDef& def, db::Dialect dialect) {
+    auto field = [&](const char* name, const char* column) {
+        Field f = Field::Computed(
+            name,
+            FieldKind::kJson,
+            JsonIdArraySql(
+                dialect,
+                std::string("g.") + column,
+                "record_grants g WHERE g.account_id = t.account_id AND g.record_table = '" + def.table +
+                    "' AND g.record_id = t.id AND g." + column + " IS NOT NULL"
+            )
+        );
+        f.key = UnderscoreToDash(f.name);
+        def.fields.push_back(std::move(f));
+    };
+    field("allowed_user_ids", "user_id");
+    field("allowed_group_ids", "group_id");
+}
+
 // The SQL of one resource, built once at registration.
 struct Compiled {
+    ResourceDef owned;  // the definition with the fields the engine adds
     const ResourceDef& def;
+    const Service& svc;
     const Field* parent_field = nullptr;  // the child's parent attribute, when nested routes exist
     std::string from;                     // "FROM <table> t <joins>"
     std::string count_from;               // "FROM <table> t": filters only use t's columns
@@ -32,32 +56,53 @@ struct Compiled {
     std::string show;                     // select + " WHERE t.account_id = $1 AND t.id = $2"
     std::string exists;                   // "SELECT 1 FROM <table> t WHERE t.account_id = $1 AND t.id = $2"
     std::string exists_in_parent;         // ... AND <parent column> = $3
-    std::string parent_exists;            // "SELECT 1 FROM <parent table> WHERE account_id = $1 AND id = $2"
+    std::string parent_exists;            // "SELECT 1 FROM <parent table> t WHERE t.account_id = $1 AND t.id = $2"
     std::string delete_one;               // "DELETE FROM <table> WHERE account_id = $1 AND id = $2"
+    bool renders = false;                 // some field has a render hook
 
     // Compiled related resources for include=, by relationship index (null: not includable).
     std::vector<std::unique_ptr<const Compiled>> include_targets;
 
-    explicit Compiled(const ResourceDef& d) : def(d) {
+    Compiled(const ResourceDef& d, const Service& service) : owned(d), def(owned), svc(service) {
+        if (owned.restrictable) AddGrantFields(owned, service.dialect());
         for (const ToMany& rel : def.to_many) {
-            include_targets.push_back(rel.target ? std::make_unique<const Compiled>(*rel.target) : nullptr);
+            include_targets.push_back(rel.target ? std::make_unique<const Compiled>(*rel.target, service) : nullptr);
         }
         from = "FROM " + def.table + " t " + def.joins;
         count_from = "FROM " + def.table + " t";
         select = "SELECT t.id";
-        for (const Field& f : def.fields) select += ", " + f.select;
+        for (const Field& f : def.fields) {
+            select += ", " + f.select;
+            renders = renders || static_cast<bool>(f.render);
+        }
         select += " " + from;
         const std::string scoped = def.scope_sql.empty() ? "" : " AND (" + def.scope_sql + ")";
-        show = select + " WHERE t.account_id = $1 AND t.id = $2" + scoped;
-        exists = "SELECT 1 FROM " + def.table + " t WHERE t.account_id = $1 AND t.id = $2" + scoped;
+        // Reference lists are shared: $1 (the account) is bound but selects nothing.
+        const std::string account = def.global ? "CAST($1 AS BIGINT) IS NOT NULL" : "t.account_id = $1";
+        show = select + " WHERE " + account + " AND t.id = $2" + scoped;
+        exists = "SELECT 1 FROM " + def.table + " t WHERE " + account + " AND t.id = $2" + scoped;
         delete_one = "DELETE FROM " + def.table + " WHERE account_id = $1 AND id = $2";
         if (def.parent) {
             parent_field = def.FindField(def.parent->field);
             exists_in_parent = exists + " AND t." + parent_field->column + " = $3";
-            parent_exists = "SELECT 1 FROM " + def.parent->table + " WHERE account_id = $1 AND id = $2";
+            parent_exists = "SELECT 1 FROM " + def.parent->table + " t WHERE " +
+                            (def.parent->global ? "CAST($1 AS BIGINT) IS NOT NULL" : "t.account_id = $1") +
+                            " AND t.id = $2";
         }
     }
 };
+
+// " AND ..." restricting the resource's rows (alias t) to what the principal may see:
+// the organization access list, restricted records and, for the activity log, the
+// visibility of the records the events are about. "" when nothing restricts.
+std::string Visible(const Compiled& c, const auth::Principal& p) {
+    std::string cond = c.svc.VisibleRows(p, c.def.table);
+    if (c.def.access == AccessClass::kActivity) {
+        const std::string events = ActivityCondition(p, c.svc.restrictable(), c.svc.administration_types());
+        if (!events.empty()) cond += " AND " + events;
+    }
+    return cond;
+}
 
 // Where a request addresses a resource: flat, or under a parent record.
 struct Scope {
@@ -107,14 +152,16 @@ std::string_view TruncateUtf8(std::string_view s, int n) {
 // Rendering
 
 // Writes one resource object; `relationships` is a rendered JSON object or "".
-void WriteResource(
+// With `env`, fields with a render hook are rendered for that viewer; without, as stored.
+Status WriteResource(
     json::Writer& w,
     const Compiled& c,
     const db::Row& row,
     bool in_list,
     std::string_view public_base,
     std::string_view relationships = {},
-    const std::vector<std::pair<std::string, std::optional<std::string>>>* extra = nullptr
+    const std::vector<std::pair<std::string, std::optional<std::string>>>* extra = nullptr,
+    const RenderEnv* env = nullptr
 ) {
     w.BeginObject();
     w.Key("id");
@@ -159,7 +206,13 @@ void WriteResource(
                 w.Bool(row.GetBool(i));
                 break;
             case FieldKind::kJson:
-                w.Raw(row.GetText(i));
+                if (env && f.render) {
+                    auto rendered = f.render(*env, row.GetText(i));
+                    if (!rendered) return rendered.status();
+                    w.Raw(*rendered);
+                } else {
+                    w.Raw(row.GetText(i));
+                }
                 break;
         }
     }
@@ -175,6 +228,15 @@ void WriteResource(
         w.Raw(relationships);
     }
     w.EndObject();
+    return Status::Ok();
+}
+
+// The render environment of a viewer.
+RenderEnv ViewerEnv(db::Tx& tx, const Compiled& c, const auth::Principal& viewer) {
+    return RenderEnv{
+        .tx = tx, .account_id = viewer.account_id, .visible_rows = [&svc = c.svc, &viewer](std::string_view table) {
+            return svc.VisibleRows(viewer, std::string(table));
+        }};
 }
 
 // The "relationships" object of one record, or "" when the resource has none.
@@ -236,14 +298,17 @@ Result<std::vector<std::pair<std::string, std::optional<std::string>>>> OpenSecr
 }
 
 // Renders the record `id` as one resource object (JSON text) with its relationships,
-// or kNotFound. With `reveal`, its revealable secrets are opened and included.
+// or kNotFound. With `reveal`, its revealable secrets are opened and included. With a
+// `viewer`, fields with render hooks are rendered for them; without, as stored (for the
+// activity log).
 Result<std::string> RenderOne(
     db::Tx& tx,
     const Compiled& c,
     int64_t account_id,
     int64_t id,
     std::string_view public_base,
-    const vault::Vault* reveal = nullptr
+    const vault::Vault* reveal = nullptr,
+    const auth::Principal* viewer = nullptr
 ) {
     auto relationships = RenderRelationships(tx, c, account_id, id);
     if (!relationships) return relationships.status();
@@ -260,7 +325,11 @@ Result<std::string> RenderOne(
     if (!step) return step.status();
     if (!*step) return NotFound(c.def, IdString(id));
     json::Writer w;
-    WriteResource(w, c, stmt->row(), false, public_base, *relationships, secrets ? &*secrets : nullptr);
+    std::optional<RenderEnv> env;
+    if (viewer) env.emplace(ViewerEnv(tx, c, *viewer));
+    MORTAR_RETURN_IF_ERROR(WriteResource(
+        w, c, stmt->row(), false, public_base, *relationships, secrets ? &*secrets : nullptr, env ? &*env : nullptr
+    ));
     return w.Take();
 }
 
@@ -329,7 +398,8 @@ Result<std::optional<std::vector<std::string>>> RenderIncluded(
             for (int64_t rid : related) {
                 if (std::find(seen.begin(), seen.end(), rid) != seen.end()) continue;
                 seen.push_back(rid);
-                auto one = RenderOne(tx, *target, ctx.principal.account_id, rid, ctx.public_base);
+                auto one =
+                    RenderOne(tx, *target, ctx.principal.account_id, rid, ctx.public_base, nullptr, &ctx.principal);
                 if (!one) return one.status();
                 out->push_back(std::move(*one));
             }
@@ -351,18 +421,26 @@ Result<bool> RowExists(db::Tx& tx, const std::string& sql, std::initializer_list
     return *step;
 }
 
-// kNotFound unless the record exists in the account (and under the scope's parent).
-Status CheckRecord(db::Tx& tx, const Scope& scope, int64_t account_id, int64_t id) {
-    Result<bool> found = scope.parent_id ? RowExists(tx, scope.c.exists_in_parent, {account_id, id, *scope.parent_id})
-                                         : RowExists(tx, scope.c.exists, {account_id, id});
+// kNotFound unless the record exists in the account (and under the scope's parent) and
+// the principal may see it.
+Status CheckRecord(db::Tx& tx, const Scope& scope, const auth::Principal& p, int64_t id) {
+    const int64_t account_id = p.account_id;
+    const std::string visible = Visible(scope.c, p);
+    Result<bool> found = scope.parent_id
+                             ? RowExists(tx, scope.c.exists_in_parent + visible, {account_id, id, *scope.parent_id})
+                             : RowExists(tx, scope.c.exists + visible, {account_id, id});
     if (!found) return found.status();
     if (!*found) return NotFound(scope.c.def, IdString(id));
     return Status::Ok();
 }
 
-Status CheckParent(db::Tx& tx, const Scope& scope, int64_t account_id) {
+Status CheckParent(db::Tx& tx, const Scope& scope, const auth::Principal& p) {
     if (!scope.parent_id) return Status::Ok();
-    auto found = RowExists(tx, scope.c.parent_exists, {account_id, *scope.parent_id});
+    auto found = RowExists(
+        tx,
+        scope.c.parent_exists + scope.c.svc.VisibleRows(p, scope.c.def.parent->table),
+        {p.account_id, *scope.parent_id}
+    );
     if (!found) return found.status();
     if (!*found) {
         return Status::NotFound(Singular(scope.c.def.parent->path) + " " + IdString(*scope.parent_id) + " not found");
@@ -380,6 +458,9 @@ void BindAll(db::Stmt& stmt, const std::vector<ColumnValue>& params) {
 
 Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     const ResourceDef& def = scope.c.def;
+    if (Status s = CheckRole(ctx.principal, def.access, Op::kRead, def.path); !s.ok()) {
+        return jsonapi::ErrorResponse(s);
+    }
     auto lq = jsonapi::ParseListQuery(ctx.query);
     if (!lq) return jsonapi::ErrorResponse(lq.status());
 
@@ -395,6 +476,7 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     }
     auto sql = BuildListSql(def, *lq, ctx.principal.account_id, parent);
     if (!sql) return jsonapi::ErrorResponse(sql.status());
+    sql->where += Visible(scope.c, ctx.principal);
 
     const std::string self_path = http::Router::NormalisePath(req.path);
     std::string cache_key;
@@ -406,7 +488,10 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
         auto v = ReadDataVersion(svc.db(), ctx.principal.account_id);
         if (!v) return jsonapi::ErrorResponse(v.status());
         version = *v;
-        cache_key = IdString(ctx.principal.account_id) + '\n' + ctx.public_base + self_path + '?' + req.query;
+        // Users see what their role and access lists allow; every API key sees the same.
+        cache_key = IdString(ctx.principal.account_id) + '/' +
+                    (ctx.principal.user_id > 0 ? IdString(ctx.principal.user_id) : std::string("key")) + '\n' +
+                    ctx.public_base + self_path + '?' + req.query;
         std::string body;
         if (cache->Get(cache_key, version, body)) return Response::JsonApi(200, std::move(body));
     }
@@ -414,7 +499,7 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     auto tx = svc.db().Begin(db::TxMode::kRead);
     if (!tx) return jsonapi::ErrorResponse(tx.status());
 
-    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = CheckParent(*tx, scope, ctx.principal); !s.ok()) return jsonapi::ErrorResponse(s);
 
     auto count = tx->PrepareDynamic("SELECT count(*) " + scope.c.count_from + sql->where);
     if (!count) return jsonapi::ErrorResponse(count.status());
@@ -443,11 +528,14 @@ Response List(Service& svc, const Scope& scope, Request& req, Context& ctx) {
             tx->PrepareDynamic(scope.c.select + sql->where + sql->order_by + " LIMIT " + limit + " OFFSET " + offset);
         if (!list) return jsonapi::ErrorResponse(list.status());
         BindAll(*list, params);
+        const RenderEnv env = ViewerEnv(*tx, scope.c, ctx.principal);
         while (true) {
             auto step = list->Step();
             if (!step) return jsonapi::ErrorResponse(step.status());
             if (!*step) break;
-            WriteResource(w, scope.c, list->row(), true, ctx.public_base);
+            if (Status s = WriteResource(w, scope.c, list->row(), true, ctx.public_base, {}, nullptr, &env); !s.ok()) {
+                return jsonapi::ErrorResponse(s);
+            }
             page_ids.push_back(list->row().GetInt(0));
         }
     }
@@ -471,6 +559,9 @@ Response ShowRevealed(Service& svc, const Scope& scope, Context& ctx, int64_t id
 Result<const vault::Vault*> RevealWith(const Compiled& c, const Context& ctx, bool default_on);
 
 Response Show(Service& svc, const Scope& scope, Request& req, Context& ctx) {
+    if (Status s = CheckRole(ctx.principal, scope.c.def.access, Op::kRead, scope.c.def.path); !s.ok()) {
+        return jsonapi::ErrorResponse(s);
+    }
     const auto id = PathId(req.Param("id"));
     if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
     auto reveal = RevealWith(scope.c, ctx, true);
@@ -478,13 +569,13 @@ Response Show(Service& svc, const Scope& scope, Request& req, Context& ctx) {
     if (*reveal) return ShowRevealed(svc, scope, ctx, *id, **reveal);
     auto tx = svc.db().Begin(db::TxMode::kRead);
     if (!tx) return jsonapi::ErrorResponse(tx.status());
-    if (scope.parent_id) {
-        if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-        if (Status s = CheckRecord(*tx, scope, ctx.principal.account_id, *id); !s.ok()) {
+    if (scope.parent_id || !Visible(scope.c, ctx.principal).empty()) {
+        if (Status s = CheckParent(*tx, scope, ctx.principal); !s.ok()) return jsonapi::ErrorResponse(s);
+        if (Status s = CheckRecord(*tx, scope, ctx.principal, *id); !s.ok()) {
             return jsonapi::ErrorResponse(s);
         }
     }
-    auto one = RenderOne(*tx, scope.c, ctx.principal.account_id, *id, ctx.public_base);
+    auto one = RenderOne(*tx, scope.c, ctx.principal.account_id, *id, ctx.public_base, nullptr, &ctx.principal);
     if (!one) return jsonapi::ErrorResponse(one.status());
     auto lq = jsonapi::ParseListQuery(ctx.query);
     if (!lq) return jsonapi::ErrorResponse(lq.status());
@@ -566,18 +657,22 @@ bool IsBlank(const ColumnValue& v) {
 Result<WriteContext> Collect(
     db::Tx& tx,
     const Scope& scope,
-    int64_t account_id,
-    int64_t actor_key_id,
+    const auth::Principal& principal,
     const jsonapi::ResourceInput& input,
     bool in_array,
     std::optional<int64_t> id,
     const std::string& now
 ) {
     const ResourceDef& def = scope.c.def;
+    const int64_t account_id = principal.account_id;
     WriteContext wc;
     wc.now = now;
     wc.account_id = account_id;
-    wc.actor_key_id = actor_key_id;
+    wc.actor_key_id = principal.key_id;
+    wc.actor_user_id = principal.user_id;
+    wc.visible_rows = [&svc = scope.c.svc, &principal](std::string_view table) {
+        return svc.VisibleRows(principal, std::string(table));
+    };
     wc.id = id;
     wc.create = !id.has_value();
     wc.input = &input;
@@ -599,8 +694,12 @@ Result<WriteContext> Collect(
         if (f.required && IsBlank(*value)) return Blank(wc, f);
         if (f.kind == FieldKind::kRef) {
             if (const auto* ref = std::get_if<int64_t>(&*value)) {
+                // A record the principal may not see does not exist for them either.
                 auto found = RowExists(
-                    tx, "SELECT 1 FROM " + f.ref_table + " WHERE account_id = $1 AND id = $2", {account_id, *ref}
+                    tx,
+                    "SELECT 1 FROM " + f.ref_table + " t WHERE t.account_id = $1 AND t.id = $2" +
+                        scope.c.svc.VisibleRows(principal, f.ref_table),
+                    {account_id, *ref}
                 );
                 if (!found) return found.status();
                 if (!*found) return Status::Unprocessable("must exist", wc.Pointer(f.name));
@@ -689,7 +788,14 @@ Result<const vault::Vault*> RevealWith(const Compiled& c, const Context& ctx, bo
     }
     if (!wanted) return static_cast<const vault::Vault*>(nullptr);
     if (!ctx.principal.password_access) {
-        if (explicit_request) return Status::PermissionDenied("this API key has no password access");
+        if (explicit_request) {
+            if (ctx.principal.user_id > 0) {
+                return Status::PermissionDenied(
+                    "the role " + std::string(auth::RoleName(ctx.principal.role)) + " may not reveal secrets"
+                );
+            }
+            return Status::PermissionDenied("this API key has no password access");
+        }
         return static_cast<const vault::Vault*>(nullptr);
     }
     if (!ctx.vault) return Status::Unavailable("the vault is not configured");
@@ -742,13 +848,100 @@ Status IndexForSearch(
 }
 
 // ----------------------------------------------------------------------------------
+// Restricted records: who they are granted to
+
+constexpr db::Query kDeleteGrants{
+    "record_grants.delete", "DELETE FROM record_grants WHERE account_id = $1 AND record_table = $2 AND record_id = $3"};
+constexpr db::Query kDeleteGrantsOfKind{
+    "record_grants.delete_kind",
+    "DELETE FROM record_grants WHERE account_id = $1 AND record_table = $2 AND record_id = $3 AND "
+    "((user_id IS NOT NULL) = $4)"};
+constexpr db::Query kInsertUserGrant{
+    "record_grants.insert_user",
+    "INSERT INTO record_grants (account_id, record_table, record_id, user_id) VALUES ($1, $2, $3, $4)"};
+constexpr db::Query kInsertGroupGrant{
+    "record_grants.insert_group",
+    "INSERT INTO record_grants (account_id, record_table, record_id, group_id) VALUES ($1, $2, $3, $4)"};
+constexpr db::Query kUserExists{"users.exists", "SELECT 1 FROM users WHERE account_id = $1 AND id = $2"};
+constexpr db::Query kGroupExists{"user_groups.exists", "SELECT 1 FROM user_groups WHERE account_id = $1 AND id = $2"};
+
+}  // namespace
+
+Result<std::vector<int64_t>> ReadIdArray(
+    db::Tx& tx, const json::Value& value, const std::string& pointer, int64_t account_id, const db::Query* exists
+) {
+    std::vector<int64_t> ids;
+    if (value.is_null()) return ids;
+    if (!value.is_array()) return Status::Unprocessable("must be an array of ids", pointer);
+    for (const json::Value& item : value.as_array()) {
+        auto id = jsonapi::ReadInt(item);
+        if (!id || !*id || **id <= 0) return Status::Unprocessable("must be an array of ids", pointer);
+        if (std::find(ids.begin(), ids.end(), **id) != ids.end()) continue;
+        if (exists) {
+            auto stmt = tx.Prepare(*exists);
+            if (!stmt) return stmt.status();
+            stmt->Bind(1, account_id).Bind(2, **id);
+            auto step = stmt->Step();
+            if (!step) return step.status();
+            if (!*step) return Status::Unprocessable("must exist", pointer);
+        }
+        ids.push_back(**id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+namespace {
+
+// Replaces the grants a write names in allowed-user-ids / allowed-group-ids.
+Status StoreGrants(db::Tx& tx, const Compiled& c, const WriteContext& wc, int64_t id) {
+    struct Kind {
+        const char* attr;
+        bool users;
+        const db::Query& exists;
+        const db::Query& insert;
+    };
+    const Kind kinds[] = {
+        {"allowed_user_ids", true, kUserExists, kInsertUserGrant},
+        {"allowed_group_ids", false, kGroupExists, kInsertGroupGrant},
+    };
+    for (const Kind& kind : kinds) {
+        const json::Value* value = wc.input->Attr(kind.attr);
+        if (!value) continue;
+        auto ids = ReadIdArray(tx, *value, wc.Pointer(kind.attr), wc.account_id, &kind.exists);
+        if (!ids) return ids.status();
+        auto del = tx.Prepare(kDeleteGrantsOfKind);
+        if (!del) return del.status();
+        del->Bind(1, wc.account_id).Bind(2, std::string_view(c.def.table)).Bind(3, id).Bind(4, kind.users);
+        if (auto n = del->Execute(); !n) return n.status();
+        for (int64_t who : *ids) {
+            auto insert = tx.Prepare(kind.insert);
+            if (!insert) return insert.status();
+            insert->Bind(1, wc.account_id).Bind(2, std::string_view(c.def.table)).Bind(3, id).Bind(4, who);
+            if (auto n = insert->Execute(); !n) return n.status();
+        }
+    }
+    return Status::Ok();
+}
+
+Status DeleteGrants(db::Tx& tx, const Compiled& c, int64_t account_id, int64_t id) {
+    auto del = tx.Prepare(kDeleteGrants);
+    if (!del) return del.status();
+    del->Bind(1, account_id).Bind(2, std::string_view(c.def.table)).Bind(3, id);
+    auto n = del->Execute();
+    if (!n) return n.status();
+    return Status::Ok();
+}
+
+// ----------------------------------------------------------------------------------
 // Activity log
 
 constexpr db::Query kInsertActivity{
     "activity_events.insert",
     "INSERT INTO activity_events (account_id, occurred_at, action, resource_type, resource_id, resource_name, "
-    "organization_id, actor_key_id, changes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2, "
-    "$2)"};
+    "organization_id, actor_key_id, changes, created_at, updated_at, actor_user_id, restricted) VALUES ($1, $2, $3, "
+    "$4, "
+    "$5, $6, $7, $8, $9, $2, $2, $10, $11)"};
 
 // The attributes object of a rendered resource, or null.
 json::Value AttributesOf(const std::string* rendered) {
@@ -793,8 +986,17 @@ Status RecordActivity(
         w.EndObject();
     }
     w.EndObject();
-    const json::Value& current = to.is_object() ? to : from;
+    // An event without changes (a reveal) takes the record's name, organization and
+    // restriction as they are, so it is shown to whoever may see the record.
+    json::Value stored;
+    if (!to.is_object() && !from.is_object()) {
+        auto rendered = RenderOne(tx, c, ctx.principal.account_id, id, ctx.public_base);
+        if (!rendered) return rendered.status();
+        stored = AttributesOf(&*rendered);
+    }
+    const json::Value& current = to.is_object() ? to : from.is_object() ? from : stored;
     const json::Value& name = member(current, "name");
+    const json::Value& restricted = member(current, "restricted");
     const std::optional<int64_t> organization_id = OrganizationOfRecord(c, id, current);
     auto stmt = tx.Prepare(kInsertActivity);
     if (!stmt) return stmt.status();
@@ -807,7 +1009,9 @@ Status RecordActivity(
         .Bind(6, name.is_string() ? db::Param(std::string_view(name.as_string())) : db::Param(db::Null{}))
         .Bind(7, organization_id ? db::Param(*organization_id) : db::Param(db::Null{}))
         .Bind(8, ctx.principal.key_id > 0 ? db::Param(ctx.principal.key_id) : db::Param(db::Null{}))
-        .Bind(9, std::string_view(changes));
+        .Bind(9, std::string_view(changes))
+        .Bind(10, ctx.principal.user_id > 0 ? db::Param(ctx.principal.user_id) : db::Param(db::Null{}))
+        .Bind(11, restricted.is_bool() && restricted.as_bool());
     auto n = stmt->Execute();
     if (!n) return n.status();
     return Status::Ok();
@@ -829,14 +1033,14 @@ Result<std::string> WriteOne(
     const ResourceDef& def = scope.c.def;
     std::optional<std::string> before;
     if (id) {
-        MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, account_id, *id));
+        MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, ctx.principal, *id));
         if (def.audited) {
             auto rendered = RenderOne(tx, scope.c, account_id, *id, ctx.public_base);
             if (!rendered) return rendered.status();
             before = std::move(*rendered);
         }
     }
-    auto wc = Collect(tx, scope, account_id, ctx.principal.key_id, input, in_array, id, now);
+    auto wc = Collect(tx, scope, ctx.principal, input, in_array, id, now);
     if (!wc) return wc.status();
     wc->vault = ctx.vault;
     if (action) {
@@ -852,6 +1056,13 @@ Result<std::string> WriteOne(
         if (!created) return created.status();
         row_id = *created;
     }
+    // Grants first: after-write hooks see the record's final access (a flexible asset's
+    // trait passwords take it over). A new row starts without grants (a safeguard: ids
+    // are never reused).
+    if (def.restrictable) {
+        if (!id) MORTAR_RETURN_IF_ERROR(DeleteGrants(tx, scope.c, account_id, row_id));
+        MORTAR_RETURN_IF_ERROR(StoreGrants(tx, scope.c, *wc, row_id));
+    }
     if (def.hooks.after_write) MORTAR_RETURN_IF_ERROR(def.hooks.after_write(tx, *wc, row_id));
     MORTAR_RETURN_IF_ERROR(StoreSecrets(tx, scope.c, ctx, *wc, row_id, now));
     auto plain = RenderOne(tx, scope.c, account_id, row_id, ctx.public_base);
@@ -863,9 +1074,9 @@ Result<std::string> WriteOne(
     MORTAR_RETURN_IF_ERROR(IndexForSearch(tx, scope.c, account_id, row_id, after_attrs, now));
     auto reveal = RevealWith(scope.c, ctx, false);
     if (!reveal) return reveal.status();
-    if (!*reveal) return plain;
-    MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", row_id, nullptr, nullptr, now));
-    return RenderOne(tx, scope.c, account_id, row_id, ctx.public_base, *reveal);
+    if (!*reveal && !scope.c.renders) return plain;
+    if (*reveal) MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", row_id, nullptr, nullptr, now));
+    return RenderOne(tx, scope.c, account_id, row_id, ctx.public_base, *reveal, &ctx.principal);
 }
 
 // Runs `fn` inside one write transaction that checks the parent first and, when `fn`
@@ -875,7 +1086,7 @@ template <class Fn>
 Response InWriteTransaction(Service& svc, const Scope& scope, Context& ctx, Fn fn) {
     auto tx = svc.db().Begin(db::TxMode::kWrite);
     if (!tx) return jsonapi::ErrorResponse(tx.status());
-    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = CheckParent(*tx, scope, ctx.principal); !s.ok()) return jsonapi::ErrorResponse(s);
     Result<Response> response = fn(*tx);
     if (!response) return jsonapi::ErrorResponse(response.status());
     if (Status s = BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
@@ -888,9 +1099,9 @@ Response InWriteTransaction(Service& svc, const Scope& scope, Context& ctx, Fn f
 Response ShowRevealed(Service& svc, const Scope& scope, Context& ctx, int64_t id, const vault::Vault& vault) {
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
     return InWriteTransaction(svc, scope, ctx, [&](db::Tx& tx) -> Result<Response> {
-        MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, ctx.principal.account_id, id));
+        MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, ctx.principal, id));
         MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "reveal", id, nullptr, nullptr, now));
-        auto one = RenderOne(tx, scope.c, ctx.principal.account_id, id, ctx.public_base, &vault);
+        auto one = RenderOne(tx, scope.c, ctx.principal.account_id, id, ctx.public_base, &vault, &ctx.principal);
         if (!one) return one.status();
         return DataResponse(200, {*one}, false);
     });
@@ -926,7 +1137,15 @@ Result<Response> EachBulkItem(const jsonapi::ParsedBody& body, Fn fn) {
     return DataResponse(200, rendered, true);
 }
 
+// 403 unless the principal's role may run `op` on the resource.
+std::optional<Response> Refuse(const Scope& scope, const Context& ctx, Op op) {
+    Status s = CheckRole(ctx.principal, scope.c.def.access, op, scope.c.def.path);
+    if (s.ok()) return std::nullopt;
+    return jsonapi::ErrorResponse(s);
+}
+
 Response Create(Service& svc, const Scope& scope, Request& req, Context& ctx, bool allow_array) {
+    if (auto refused = Refuse(scope, ctx, Op::kCreate)) return std::move(*refused);
     auto body = ParseWriteBody(scope, req, allow_array ? jsonapi::BodyShape::kEither : jsonapi::BodyShape::kSingle);
     if (!body) return jsonapi::ErrorResponse(body.status());
     if (body->resources.empty()) return jsonapi::ErrorResponse(Status::InvalidArgument("data must not be empty"));
@@ -943,6 +1162,7 @@ Response Create(Service& svc, const Scope& scope, Request& req, Context& ctx, bo
 }
 
 Response UpdateOne(Service& svc, const Scope& scope, Request& req, Context& ctx) {
+    if (auto refused = Refuse(scope, ctx, Op::kUpdate)) return std::move(*refused);
     const auto id = PathId(req.Param("id"));
     if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
     auto body = ParseWriteBody(scope, req, jsonapi::BodyShape::kSingle);
@@ -960,6 +1180,7 @@ Response UpdateOne(Service& svc, const Scope& scope, Request& req, Context& ctx)
 }
 
 Response BulkUpdate(Service& svc, const Scope& scope, Request& req, Context& ctx) {
+    if (auto refused = Refuse(scope, ctx, Op::kUpdate)) return std::move(*refused);
     auto body = ParseWriteBody(scope, req, jsonapi::BodyShape::kArray);
     if (!body) return jsonapi::ErrorResponse(body.status());
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
@@ -975,7 +1196,7 @@ Result<std::string> DeleteRecord(
     db::Tx& tx, const Scope& scope, const Context& ctx, int64_t id, const std::string& now
 ) {
     const int64_t account_id = ctx.principal.account_id;
-    MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, account_id, id));
+    MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, ctx.principal, id));
     auto before = RenderOne(tx, scope.c, account_id, id, ctx.public_base);
     if (!before) return before.status();
     if (scope.c.def.hooks.before_delete) MORTAR_RETURN_IF_ERROR(scope.c.def.hooks.before_delete(tx, account_id, id));
@@ -986,6 +1207,7 @@ Result<std::string> DeleteRecord(
     if (!n) return n.status();
     if (*n == 0) return NotFound(scope.c.def, IdString(id));
     MORTAR_RETURN_IF_ERROR(RecordActivity(tx, scope.c, ctx, "delete", id, AttributesOf(&*before), nullptr, now));
+    if (scope.c.def.restrictable) MORTAR_RETURN_IF_ERROR(DeleteGrants(tx, scope.c, account_id, id));
     if (!scope.c.def.search_title.empty()) {
         MORTAR_RETURN_IF_ERROR(UnindexRecord(tx, account_id, scope.c.def.type, id));
     }
@@ -993,6 +1215,7 @@ Result<std::string> DeleteRecord(
 }
 
 Response BulkDelete(Service& svc, const Scope& scope, Request& req, Context& ctx) {
+    if (auto refused = Refuse(scope, ctx, Op::kDelete)) return std::move(*refused);
     auto body = ParseWriteBody(scope, req, jsonapi::BodyShape::kArray);
     if (!body) return jsonapi::ErrorResponse(body.status());
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
@@ -1004,6 +1227,7 @@ Response BulkDelete(Service& svc, const Scope& scope, Request& req, Context& ctx
 }
 
 Response DeleteOne(Service& svc, const Scope& scope, Request& req, Context& ctx) {
+    if (auto refused = Refuse(scope, ctx, Op::kDelete)) return std::move(*refused);
     const auto id = PathId(req.Param("id"));
     if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
@@ -1016,6 +1240,7 @@ Response DeleteOne(Service& svc, const Scope& scope, Request& req, Context& ctx)
 
 // PATCH .../{id}/<action>: the action's change as an update without body attributes.
 Response RunAction(Service& svc, const Scope& scope, Request& req, Context& ctx, const Action& action) {
+    if (auto refused = Refuse(scope, ctx, action.op)) return std::move(*refused);
     const auto id = PathId(req.Param("id"));
     if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
@@ -1031,10 +1256,13 @@ Response RunAction(Service& svc, const Scope& scope, Request& req, Context& ctx,
 Response ShowRaw(Service& svc, const Scope& scope, Request& req, Context& ctx, const RawGet& raw) {
     const auto id = PathId(req.Param("id"));
     if (!id) return jsonapi::ErrorResponse(NotFound(scope.c.def, req.Param("id")));
+    if (Status s = CheckRole(ctx.principal, scope.c.def.access, Op::kRead, scope.c.def.path); !s.ok()) {
+        return jsonapi::ErrorResponse(s);
+    }
     auto tx = svc.db().Begin(db::TxMode::kRead);
     if (!tx) return jsonapi::ErrorResponse(tx.status());
-    if (Status s = CheckParent(*tx, scope, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    if (Status s = CheckRecord(*tx, scope, ctx.principal.account_id, *id); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = CheckParent(*tx, scope, ctx.principal); !s.ok()) return jsonapi::ErrorResponse(s);
+    if (Status s = CheckRecord(*tx, scope, ctx.principal, *id); !s.ok()) return jsonapi::ErrorResponse(s);
     auto response = raw.render(*tx, ctx.principal.account_id, *id);
     if (!response) return jsonapi::ErrorResponse(response.status());
     return std::move(*response);
@@ -1060,7 +1288,8 @@ ApiHandler Bind(std::shared_ptr<const Compiled> c, bool nested, Fn fn) {
 }  // namespace
 
 void RegisterResource(Service& svc, http::Router& router, const ResourceDef& def) {
-    auto c = std::make_shared<const Compiled>(def);
+    auto c = std::make_shared<const Compiled>(def, svc);
+    svc.NoteTable(def.table, def.type, Service::TableAccess{def.organization_sql, def.restrictable});
     using M = http::Method;
     auto add_routes = [&](const std::string& base, unsigned routes, bool nested) {
         const std::string one = base + "/{id}";

@@ -14,4 +14,11 @@ namespace mortar::api {
 // nothing written. `def` must outlive the router.
 void RegisterResource(Service& service, http::Router& router, const ResourceDef& def);
 
+// Reads a JSON array of positive ids (digit strings allowed; null is empty), sorted
+// and without repeats. With `exists` ($1 account, $2 id), every id must name a row:
+// else 422 "must exist" at `pointer`.
+Result<std::vector<int64_t>> ReadIdArray(
+    db::Tx& tx, const json::Value& value, const std::string& pointer, int64_t account_id, const db::Query* exists
+);
+
 }  // namespace mortar::api

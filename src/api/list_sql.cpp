@@ -226,7 +226,11 @@ Result<ListSql> BuildListSql(
     const ResourceDef& def, const jsonapi::ListQuery& query, int64_t account_id, std::optional<ParentFilter> parent
 ) {
     Where where;
-    where.And("t.account_id = " + where.Bind(account_id));
+    if (def.global) {
+        where.And("true");
+    } else {
+        where.And("t.account_id = " + where.Bind(account_id));
+    }
     if (parent) where.And(parent->field->select + " = " + where.Bind(parent->parent_id));
     if (!def.scope_sql.empty()) where.And("(" + def.scope_sql + ")");
     MORTAR_RETURN_IF_ERROR(BuildFilters(where, def, query));

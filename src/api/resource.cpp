@@ -99,6 +99,15 @@ void ResourceDef::Finalise() {
         MORTAR_CHECK(f.kind != FieldKind::kJson || f.column.empty() || f.normalise, "json field without normaliser");
     }
     if (parent) MORTAR_CHECK(FindField(parent->field) != nullptr, "parent field missing in " + path);
+    if (organization_sql.empty()) {
+        const Field* org = FindField("organization_id");
+        if (table == "organizations") {
+            organization_sql = "t.id";
+        } else if (org && org->select == "t.organization_id") {
+            organization_sql = org->select;
+        }
+    }
+    MORTAR_CHECK(!restrictable || FindField("restricted") != nullptr, "restrictable without restricted: " + path);
     for (SecretField& secret : secrets) {
         secret.key = UnderscoreToDash(secret.name);
         MORTAR_CHECK(FindField(secret.name) == nullptr, "secret " + secret.name + " is also a field");

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "api/access.hpp"
 #include "core/json.hpp"
 #include "core/status.hpp"
 #include "db/database.hpp"
@@ -49,6 +50,18 @@ db::Param AsParam(const ColumnValue& v);
 // `pointer` is the attribute's JSON pointer for error sources.
 using JsonNormaliser = std::function<Result<std::string>(const json::Value& value, const std::string& pointer)>;
 
+// What a field's render hook may use: the reading transaction, the account and the
+// viewer's visibility (" AND ..." over alias t for a table; "" when nothing restricts).
+struct RenderEnv {
+    db::Tx& tx;
+    int64_t account_id = 0;
+    std::function<std::string(std::string_view table)> visible_rows;
+};
+
+// Turns a kJson field's stored text into the JSON the viewer gets (a flexible asset's
+// Tag traits name the tagged records the viewer may see, as they are named now).
+using FieldRenderer = std::function<Result<std::string>(const RenderEnv& env, std::string_view stored)>;
+
 // One attribute of a resource.
 struct Field {
     std::string name;  // snake_case attribute name; the kebab-case key is derived
@@ -67,6 +80,9 @@ struct Field {
     bool secret = false;      // never written to the activity log
     bool logged = false;      // read-only but derived from the body by hooks: its changes are logged
     JsonNormaliser normalise;
+    // kJson only: applied when a response is rendered for a viewer; the stored text is
+    // what the activity log records.
+    FieldRenderer render;
     std::string key;  // kebab-case response key, set by Finalise()
 
     static Field Text(std::string name);
@@ -124,6 +140,10 @@ struct Field {
         logged = true;
         return *this;
     }
+    Field& RenderedBy(FieldRenderer renderer) {
+        render = std::move(renderer);
+        return *this;
+    }
 };
 
 // A secret attribute (a password, an OTP secret). The vault seals it into `column`
@@ -142,6 +162,7 @@ struct SecretField {
 struct WriteContext {
     int64_t account_id = 0;
     int64_t actor_key_id = 0;   // the API key making the change (0: none)
+    int64_t actor_user_id = 0;  // the signed-in user making the change (0: none)
     std::string now;            // the write's time (the Service clock), RFC 3339
     std::optional<int64_t> id;  // set on update
     bool create = false;
@@ -155,7 +176,12 @@ struct WriteContext {
     // Seals secrets a hook writes into other tables; null when no vault is configured.
     const vault::Vault* vault = nullptr;
 
+    // " AND ..." limiting rows of `table` (aliased t) to those the writer may see, for
+    // hooks that look other records up; "" when nothing restricts.
+    std::function<std::string(std::string_view table)> visible_rows;
+
     const ColumnValue* Get(std::string_view column) const;
+    std::string VisibleRows(std::string_view table) const { return visible_rows ? visible_rows(table) : ""; }
     void Set(std::string column, ColumnValue value);
     std::string Pointer(std::string_view attr) const { return input->Pointer(attr, in_array); }
     std::string_view PathParam(std::string_view name) const {
@@ -183,6 +209,7 @@ struct Parent {
     std::string table;  // "organizations"
     std::string field;  // the child's attribute holding the parent id: "organization_id"
     unsigned routes = 0;
+    bool global = false;  // the parent is a shared reference list (countries of regions)
 };
 
 struct Hooks {
@@ -210,6 +237,8 @@ struct RawGet {
 struct Action {
     std::string name;
     std::function<Status(db::Tx&, WriteContext&)> apply;
+    // What the action counts as for the role check (docs/ACCESS.md).
+    Op op = Op::kUpdate;
 };
 
 // A to-many relationship rendered on single-resource responses:
@@ -262,11 +291,23 @@ struct ResourceDef {
     // share one table ("t.resource_type = 'configurations'" for the attachments of each
     // kind of record). Empty: none.
     std::string scope_sql;
+    // Rows shared by every account, without account_id: the read-only reference lists
+    // (countries, regions, platforms, operating systems). Only list and show routes.
+    bool global = false;
     std::vector<RawGet> raw_gets;
     // Turns a body of another media type (multipart/form-data) into the JSON:API JSON
     // text of a create; null: only JSON bodies are accepted (415 otherwise).
     std::function<Result<std::string>(const http::Request&)> body_adapter;
     Hooks hooks;
+    // The role rules the resource follows (api/access.hpp, docs/ACCESS.md).
+    AccessClass access = AccessClass::kDocumentation;
+    // The SQL expression over `t` of the organization a record belongs to, for the
+    // organization access lists; derived by Finalise() for organizations (t.id) and for
+    // tables with an organization_id column. Empty: the records follow the role only.
+    std::string organization_sql;
+    // Records can be restricted (the `restricted` boolean column) to the users and groups
+    // in allowed-user-ids and allowed-group-ids, which the engine adds and stores.
+    bool restrictable = false;
 
     // Derives type and keys and fills default select/column expressions.
     // MORTAR_CHECKs the definition (unique names, refs have a table).

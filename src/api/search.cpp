@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <list>
 
+#include "api/access.hpp"
 #include "core/json_writer.hpp"
 #include "core/strings.hpp"
 #include "jsonapi/document.hpp"
@@ -142,11 +143,12 @@ http::Response Search(Service& svc, http::Request& req, Context& ctx) {
     std::string where = " WHERE e.account_id = $1";
     for (std::size_t i = 0; i < words.size() && i < kMaxQueryWords; ++i) {
         params.emplace_back(std::string_view(words[i]));
-        // Words hold no LIKE wildcards: '%' and '_' split words.
-        where +=
-            " AND EXISTS (SELECT 1 FROM search_words w WHERE w.account_id = e.account_id AND w.entry_id = e.id "
-            "AND w.word LIKE " +
-            Placeholder(params.size()) + " || '%')";
+        // Words hold no LIKE wildcards: '%' and '_' split words. The subquery is keyed by
+        // entry id alone (an entry id belongs to one account): correlating on account_id
+        // too let SQLite walk the (account_id, word) key, reading every word of the
+        // account for each entry (minutes at 10,000 organizations).
+        where += " AND EXISTS (SELECT 1 FROM search_words w WHERE w.entry_id = e.id AND w.word LIKE " +
+                 Placeholder(params.size()) + " || '%')";
     }
     std::list<std::string> kept;  // owns filter values bound as views (stable addresses)
     for (const jsonapi::Filter& f : lq->filters) {
@@ -165,6 +167,12 @@ http::Response Search(Service& svc, http::Request& req, Context& ctx) {
             params.emplace_back(*id);
             where += " AND e.organization_id = " + Placeholder(params.size());
         }
+    }
+
+    // Only records the principal may see: organizations on the access list, restricted
+    // records granted to them.
+    if (const std::string visible = SearchCondition(ctx.principal, svc.restrictable()); !visible.empty()) {
+        where += " AND " + visible;
     }
 
     auto tx = svc.db().Begin(db::TxMode::kRead);

@@ -11,16 +11,22 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <termios.h>
+#include <unistd.h>
 
+#include "api/access_admin.hpp"
 #include "api/service.hpp"
 #include "auth/api_keys.hpp"
+#include "auth/users.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "db/database.hpp"
 #include "domains/domains.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "jsonapi/document.hpp"
+#include "match/pairs.hpp"
 #include "sim/simulator.hpp"
 #include "sync/routes.hpp"
 #ifdef MORTAR_SYNC_ENGINE
@@ -36,6 +42,9 @@
 
 #ifndef MORTAR_VERSION
 #define MORTAR_VERSION "0.0.0"
+#endif
+#ifndef MORTAR_DEFAULT_WEB_DIR
+#define MORTAR_DEFAULT_WEB_DIR "web/dist"
 #endif
 
 namespace mortar {
@@ -131,6 +140,27 @@ struct StoreOptions {
     }
 };
 
+// The first line of stdin (without its line end). On a terminal the line is read
+// without echo after a prompt on stderr.
+std::string ReadPasswordLine() {
+    const bool tty = isatty(STDIN_FILENO) != 0;
+    termios saved{};
+    if (tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
+        std::fprintf(stderr, "Password: ");
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::string line;
+    std::getline(std::cin, line);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        std::fprintf(stderr, "\n");
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
 int Fail(const Status& s) {
     std::fprintf(stderr, "mortar: %s\n", s.message().c_str());
     return 1;
@@ -161,6 +191,9 @@ struct ServeOptions {
     bool no_jobs = false;
     int64_t job_poll_ms = 2000;
     int64_t job_lease_seconds = 60;
+    std::string web_dir = MORTAR_DEFAULT_WEB_DIR;
+    int64_t session_idle_minutes = 8 * 60;
+    int64_t session_max_hours = 7 * 24;
 };
 
 #ifdef MORTAR_SYNC_ENGINE
@@ -195,6 +228,8 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
     service_options.rate_limit = opts.rate_limit;
     service_options.rate_window_seconds = opts.rate_window_seconds;
     service_options.response_cache = !opts.no_response_cache;
+    service_options.sessions.idle_seconds = opts.session_idle_minutes * 60;
+    service_options.sessions.absolute_seconds = opts.session_max_hours * 3600;
     api::Service service(db, Clock::Real(), service_options);
     auto vault = store.OpenVault(db, true);
     if (!vault) return Fail(vault.status());
@@ -238,7 +273,17 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
 #else
     sync::RegisterRoutes(service, router, nullptr);
 #endif
-    router.SetFallback([&service](http::Request& req, bool known) { return service.Fallback(req, known); });
+    api::RegisterAccessAdministration(service, router);
+    // Every path outside /api belongs to the web UI (API.md 1); /api keeps its JSON 404s.
+    http::StaticFiles web_ui(opts.web_dir);
+    if (!web_ui.Available()) {
+        log::warn("no web UI in {} (index.html missing): / will say so; build it with scripts/build.sh", opts.web_dir);
+    }
+    router.SetFallback([&service, &web_ui](http::Request& req, bool known) {
+        const std::string path = http::Router::NormalisePath(req.path);
+        if (path == "/api" || path.rfind("/api/", 0) == 0) return service.Fallback(req, known);
+        return web_ui.Serve(req);
+    });
 
     http::ServerOptions server_options;
     server_options.host = host;
@@ -335,6 +380,9 @@ int Main(int argc, char** argv) {
             "--io-threads", serve_opts.io_threads, "Threads reading and writing sockets (default: one per core)"
         )
         ->envname("MORTAR_IO_THREADS");
+    serve->add_option("--web-dir", serve_opts.web_dir, "Directory of the built web UI served at /")
+        ->envname("MORTAR_WEB_DIR")
+        ->capture_default_str();
     serve->add_flag("--no-response-cache", serve_opts.no_response_cache, "Render every list page afresh")
         ->envname("MORTAR_NO_RESPONSE_CACHE");
     serve->add_flag("--no-jobs", serve_opts.no_jobs, "Run no background jobs (syncs) in this process")
@@ -351,6 +399,17 @@ int Main(int argc, char** argv) {
         )
         ->envname("MORTAR_JOB_LEASE_SECONDS")
         ->check(CLI::Range(int64_t{2}, int64_t{3600}))
+        ->capture_default_str();
+    serve
+        ->add_option(
+            "--session-idle-minutes", serve_opts.session_idle_minutes, "A web session unused this long has ended"
+        )
+        ->envname("MORTAR_SESSION_IDLE_MINUTES")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    serve->add_option("--session-max-hours", serve_opts.session_max_hours, "No web session lives longer than this")
+        ->envname("MORTAR_SESSION_MAX_HOURS")
+        ->check(CLI::PositiveNumber)
         ->capture_default_str();
 
     CLI::App* migrate = app.add_subcommand("migrate", "Apply pending schema migrations and exit");
@@ -381,6 +440,21 @@ int Main(int argc, char** argv) {
     revoke_key->add_option("prefix", prefix, "The key's prefix (the part after ITG.), or the whole key")
         ->required()
         ->envname("MORTAR_API_KEY_PREFIX");
+    std::string user_email;
+    std::string user_name;
+    std::string user_role = "administrator";
+    CLI::App* create_user = admin->add_subcommand(
+        "create-user",
+        "Create a user who signs in to the web UI (the first administrator); reads the password from the first line "
+        "of stdin"
+    );
+    store.AddTo(create_user);
+    create_user->add_option("--email", user_email, "The user's email (the login name)")->required();
+    create_user->add_option("--name", user_name, "The user's full name")->required();
+    create_user->add_option("--role", user_role, "administrator, manager, editor, creator, lite or read-only")
+        ->capture_default_str();
+    create_user->add_option("--account", account, "Account name (default: the default account)")
+        ->envname("MORTAR_ACCOUNT");
     CLI::App* rotate_key = admin->add_subcommand(
         "rotate-key",
         "Replace the vault master key: re-wraps every data key under a new key written to the key file "
@@ -420,10 +494,19 @@ int Main(int argc, char** argv) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
 
+    CLI::App* match = app.add_subcommand("match", "Name matching tools");
+    match->require_subcommand(1);
+    CLI::App* match_pairs = match->add_subcommand(
+        "pairs", "Score name1,name2 CSV records from stdin; writes name1,name2,score,decision (auto/suggest/none)"
+    );
+
     CLI11_PARSE(app, argc, argv);
 
     if (*sim_cmd) return RunSimulator(sim_vendor, sim_listen, sim_opts);
-
+    if (*match_pairs) {
+        if (Status s = match::RunPairs(std::cin, std::cout); !s.ok()) return Fail(s);
+        return 0;
+    }
     if (*version) {
         std::printf("mortar %s\n", MORTAR_VERSION);
         return 0;
@@ -446,6 +529,16 @@ int Main(int argc, char** argv) {
         auto key = auth::CreateApiKey(db, account, key_name, password_access, Clock::Real());
         if (!key) return Fail(key.status());
         std::printf("%s\n", key->c_str());
+        return 0;
+    }
+    if (*create_user) {
+        const std::optional<auth::Role> role = auth::ParseRole(user_role);
+        if (!role) return Fail(Status::InvalidArgument("--role must be " + auth::RoleChoices()));
+        auth::NewUser user{
+            .account = account, .email = user_email, .name = user_name, .role = *role, .password = ReadPasswordLine()};
+        auto id = auth::CreateUser(db, user, Clock::Real());
+        if (!id) return Fail(id.status());
+        std::printf("%lld\n", static_cast<long long>(*id));
         return 0;
     }
     if (*revoke_key) {

@@ -14,12 +14,14 @@ constexpr db::Query kInsertAccount{
 constexpr db::Query kInsertKey{
     "api_keys.insert",
     "INSERT INTO api_keys (account_id, prefix, secret_hash, name, password_access, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6)"};
+    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"};
 constexpr db::Query kRevokeKey{
     "api_keys.revoke", "UPDATE api_keys SET revoked_at = $2 WHERE prefix = $1 AND revoked_at IS NULL"};
 constexpr db::Query kFindKey{
     "api_keys.find_by_prefix",
-    "SELECT id, account_id, secret_hash, password_access FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL"};
+    "SELECT id, account_id, secret_hash, password_access, last_used_at FROM api_keys WHERE prefix = $1 AND "
+    "revoked_at IS NULL"};
+constexpr db::Query kKeyUsed{"api_keys.used", "UPDATE api_keys SET last_used_at = $2 WHERE id = $1"};
 constexpr db::Query kListKeys{
     "api_keys.list",
     "SELECT k.id, a.name, k.prefix, k.name, k.password_access, k.created_at, k.revoked_at "
@@ -29,6 +31,7 @@ constexpr db::Query kListKeys{
 constexpr std::string_view kDefaultAccount = "default";
 constexpr int64_t kCacheMillis = 5'000;
 constexpr std::size_t kCacheMaxEntries = 10'000;
+constexpr int64_t kUseRecordMillis = 60'000;
 
 std::string RandomHex(std::size_t bytes) {
     std::string raw(bytes, '\0');
@@ -90,30 +93,39 @@ Result<int64_t> EnsureAccount(db::Database& db, std::string_view name, const Clo
     return id;
 }
 
-Result<std::string> CreateApiKey(
-    db::Database& db, std::string_view account, std::string_view key_name, bool password_access, const Clock& clock
+Result<NewApiKey> CreateApiKeyIn(
+    db::Tx& tx, int64_t account_id, std::string_view key_name, bool password_access, const Clock& clock
 ) {
     if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
-    auto tx = db.Begin(db::TxMode::kWrite);
-    if (!tx) return tx.status();
-    auto account_id = FindOrCreateAccount(*tx, account.empty() ? kDefaultAccount : account, clock);
-    if (!account_id) return account_id.status();
     const std::string prefix = RandomHex(8);
     const std::string secret = RandomHex(32);
     const std::string hash = HashSecret(secret);
     const std::string now = FormatTimestamp(clock.NowMillis());
-    auto insert = tx->Prepare(kInsertKey);
+    auto insert = tx.Prepare(kInsertKey);
     if (!insert) return insert.status();
-    insert->Bind(1, *account_id)
+    insert->Bind(1, account_id)
         .Bind(2, std::string_view(prefix))
         .Bind(3, std::string_view(hash))
         .Bind(4, key_name)
         .Bind(5, password_access)
         .Bind(6, std::string_view(now));
-    auto done = insert->Execute();
-    if (!done) return done.status();
+    auto step = insert->Step();
+    if (!step) return step.status();
+    if (!*step) return Status::Internal("api key insert returned no id");
+    return NewApiKey{.id = insert->row().GetInt(0), .key = "ITG." + prefix + "." + secret};
+}
+
+Result<std::string> CreateApiKey(
+    db::Database& db, std::string_view account, std::string_view key_name, bool password_access, const Clock& clock
+) {
+    auto tx = db.Begin(db::TxMode::kWrite);
+    if (!tx) return tx.status();
+    auto account_id = FindOrCreateAccount(*tx, account.empty() ? kDefaultAccount : account, clock);
+    if (!account_id) return account_id.status();
+    auto created = CreateApiKeyIn(*tx, *account_id, key_name, password_access, clock);
+    if (!created) return created.status();
     MORTAR_RETURN_IF_ERROR(tx->Commit());
-    return "ITG." + prefix + "." + secret;
+    return std::move(created->key);
 }
 
 Status RevokeApiKey(db::Database& db, std::string_view prefix, const Clock& clock) {
@@ -165,6 +177,17 @@ void Authenticator::InvalidateAll() {
     cache_.clear();
 }
 
+void Authenticator::RecordUse(int64_t key_id, int64_t now) {
+    auto tx = db_.Begin(db::TxMode::kWrite);
+    if (!tx) return;  // best effort: a busy store must not refuse the request
+    auto stmt = tx->Prepare(kKeyUsed);
+    if (!stmt) return;
+    const std::string text = FormatTimestamp(now);
+    stmt->Bind(1, key_id).Bind(2, std::string_view(text));
+    if (!stmt->Execute()) return;
+    (void)tx->Commit();
+}
+
 Result<Principal> Authenticator::Authenticate(std::string_view header_value) {
     static const Status kRefused = Status::Unauthenticated("a valid x-api-key header is required");
     header_value = Trim(header_value);
@@ -189,7 +212,14 @@ Result<Principal> Authenticator::Authenticate(std::string_view header_value) {
     const db::Row& r = find->row();
     const std::string_view stored = r.GetText(2);
     if (stored.size() != hash.size() || sodium_memcmp(stored.data(), hash.data(), hash.size()) != 0) return kRefused;
-    Principal p{.account_id = r.GetInt(1), .key_id = r.GetInt(0), .password_access = r.GetBool(3)};
+    Principal p;
+    p.account_id = r.GetInt(1);
+    p.key_id = r.GetInt(0);
+    p.password_access = r.GetBool(3);
+    auto last_used = r.IsNull(4) ? Result<int64_t>(Status::NotFound("never")) : ParseTimestamp(r.GetText(4));
+    MORTAR_RETURN_IF_ERROR(tx->Commit());
+    // Use is recorded at most once a minute per key (checks are cached meanwhile).
+    if (!last_used || now - *last_used >= kUseRecordMillis) RecordUse(p.key_id, now);
     std::lock_guard lock(mu_);
     if (cache_.size() >= kCacheMaxEntries) cache_.clear();
     cache_[cache_key] = Entry{p, now + kCacheMillis};

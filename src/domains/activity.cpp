@@ -21,10 +21,12 @@ api::ResourceDef MakeActivityEvents() {
         Field::Text("resource_name").ReadOnly(),
         Field::Int("organization_id").ReadOnly().Filterable(),
         Field::Int("actor_key_id").ReadOnly().Filterable(),
+        Field::Int("actor_user_id").ReadOnly().Filterable(),
         Field::Computed("changes", FieldKind::kJson, "t.changes"),
     };
     def.routes = api::kList | api::kShow;
     def.audited = false;
+    def.access = api::AccessClass::kActivity;
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = api::kList};
     return def;

@@ -206,7 +206,8 @@ api::Action ItemAction(const char* name, bool complete) {
             }
             StoreItems(wc, items);
             return Status::Ok();
-        }};
+        },
+        .op = api::Op::kComplete};
 }
 
 }  // namespace
@@ -231,6 +232,7 @@ api::ResourceDef MakeChecklistTemplates() {
     };
     AddTimestamps(def.fields);
     def.routes = api::kList | api::kShow | api::kCreate | api::kUpdate | api::kDeleteOne;
+    def.access = api::AccessClass::kConfiguration;
     return def;
 }
 

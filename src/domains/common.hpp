@@ -63,6 +63,12 @@ api::ResourceDef MakeDocuments();
 api::ResourceDef MakeFlexibleAssetTypes();
 api::ResourceDef MakeFlexibleAssetFields();
 api::ResourceDef MakeFlexibleAssets();
+// Countries, regions, platforms and operating systems (reference_lists.cpp).
+std::vector<api::ResourceDef> MakeReferenceLists();
+// Location writes: country and region exist, and the region is one of the country's.
+Status CheckLocationPlace(db::Tx& tx, api::WriteContext& wc);
+Status CheckOperatingSystem(db::Tx& tx, const api::WriteContext& wc);
+
 // The attachments of each kind of record that carries them (attachments.cpp).
 std::vector<api::ResourceDef> MakeAttachments();
 // Makes deleting a record that carries attachments delete them too.

@@ -155,7 +155,8 @@ api::ResourceDef MakeConfigurations() {
                 " LEFT JOIN locations l ON l.id = t.location_id"
                 " LEFT JOIN contacts c ON c.id = t.contact_id"
                 " LEFT JOIN manufacturers m ON m.id = t.manufacturer_id"
-                " LEFT JOIN models md ON md.id = t.model_id";
+                " LEFT JOIN models md ON md.id = t.model_id"
+                " LEFT JOIN operating_systems os ON os.id = t.operating_system_id";
     AddOrganization(def.fields);
     def.fields.insert(
         def.fields.end(),
@@ -195,7 +196,7 @@ api::ResourceDef MakeConfigurations() {
             Field::Ref("model_id", "models"),
             Field::Computed("model_name", FieldKind::kText, "md.name"),
             Field::Int("operating_system_id"),
-            Field::Computed("operating_system_name", FieldKind::kText, "NULL"),
+            Field::Computed("operating_system_name", FieldKind::kText, "os.name"),
             Field::Ref("location_id", "locations"),
             Field::Computed("location_name", FieldKind::kText, "l.name"),
             Field::Ref("contact_id", "contacts").Filterable(),
@@ -242,9 +243,9 @@ api::ResourceDef MakeConfigurations() {
              {"installed_at", "installed_at"},
              {"warranty_expires_at", "warranty_expires_at"}}
         ),
-        [](db::Tx&, api::WriteContext& wc) {
+        [](db::Tx& tx, api::WriteContext& wc) {
             DeriveMac(wc);
-            return Status::Ok();
+            return CheckOperatingSystem(tx, wc);
         }
     );
     def.hooks.before_delete = api::RefuseSyncedDelete("configurations");
@@ -270,6 +271,9 @@ api::ResourceDef MakeConfigurationInterfaces() {
     };
     AddTimestamps(def.fields);
     def.routes = api::kShow | api::kCreate | api::kUpdate | api::kBulkUpdate | api::kDeleteOne;
+    def.organization_sql =
+        "(SELECT c.organization_id FROM configurations c WHERE c.account_id = t.account_id AND c.id = "
+        "t.configuration_id)";
     def.hooks.before_write = [](db::Tx&, api::WriteContext& wc) {
         DeriveMac(wc);
         return CheckIp(wc, "ip_address", wc.Pointer("ip_address"));

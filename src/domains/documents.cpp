@@ -134,6 +134,7 @@ api::ResourceDef MakeDocuments() {
     AddTimestamps(def.fields);
     def.routes = api::kList | api::kShow | api::kCreate | api::kUpdate | api::kBulkUpdate | api::kDeleteOne;
     def.hooks.before_write = BeforeDocumentWrite;
+    def.restrictable = true;
     def.search_title = "name";
     def.actions.push_back(api::Action{.name = "publish", .apply = [](db::Tx&, api::WriteContext& wc) {
                                           wc.Set("published", true);

@@ -24,6 +24,7 @@ void RegisterAll(api::Service& service, http::Router& router) {
     // The definitions live as long as the process: the routes refer to them.
     static const std::vector<api::ResourceDef> defs = [] {
         std::vector<api::ResourceDef> all = MakeLookups();
+        for (auto& def : MakeReferenceLists()) all.push_back(std::move(def));
         all.push_back(MakeModels());
         all.push_back(MakeOrganizations());
         all.push_back(MakeLocations());

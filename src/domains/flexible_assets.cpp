@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "api/search.hpp"
@@ -31,16 +32,16 @@ constexpr std::string_view kKinds[] = {
 struct TagTarget {
     std::string_view tag_type;
     std::string_view table;
-    std::string_view name_sql;  // over alias x
+    std::string_view name_sql;  // over alias t
 };
 constexpr TagTarget kTagTargets[] = {
-    {"Configurations", "configurations", "x.name"},
-    {"Contacts", "contacts", "trim(coalesce(x.first_name, '') || ' ' || coalesce(x.last_name, ''))"},
-    {"Documents", "documents", "x.name"},
-    {"Locations", "locations", "x.name"},
-    {"Organizations", "organizations", "x.name"},
-    {"Passwords", "passwords", "x.name"},
-    {"Checklists", "checklists", "x.name"},
+    {"Configurations", "configurations", "t.name"},
+    {"Contacts", "contacts", "trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, ''))"},
+    {"Documents", "documents", "t.name"},
+    {"Locations", "locations", "t.name"},
+    {"Organizations", "organizations", "t.name"},
+    {"Passwords", "passwords", "t.name"},
+    {"Checklists", "checklists", "t.name"},
 };
 constexpr std::string_view kOtherTagTypes[] = {
     "Domains", "SslCertificates", "Tickets", "ChecklistTemplates", "AccountsUsers"};
@@ -453,58 +454,133 @@ Result<std::vector<int64_t>> TagIds(const json::Value& v, const std::string& poi
     return ids;
 }
 
-// Resolves tag ids to {"type", "values": [{id, name, organization-name}]}.
+// The SQL naming tagged records of a tag type: id, name and organization name of the
+// rows of `ids_sql` (an IN list), over alias t so visibility conditions apply; "" for a
+// tag type Mortar does not resolve.
+std::string TagSql(std::string_view tag_type, std::string_view* table) {
+    for (const TagTarget& t : kTagTargets) {
+        if (t.tag_type != tag_type) continue;
+        *table = t.table;
+        const bool has_org = t.table != "organizations";
+        return "SELECT t.id, " + std::string(t.name_sql) + ", " + (has_org ? "o.name" : "NULL") + " FROM " +
+               std::string(t.table) + " t" + (has_org ? " LEFT JOIN organizations o ON o.id = t.organization_id" : "") +
+               " WHERE t.account_id = $1";
+    }
+    if (tag_type.starts_with(kFlexibleTagPrefix)) {
+        const auto type_id = ParseInt64(tag_type.substr(kFlexibleTagPrefix.size()));
+        if (!type_id) return {};
+        *table = "flexible_assets";
+        return "SELECT t.id, t.name, o.name FROM flexible_assets t LEFT JOIN organizations o ON o.id = "
+               "t.organization_id WHERE t.account_id = $1 AND t.flexible_asset_type_id = " +
+               std::to_string(*type_id);
+    }
+    return {};
+}
+
+// The tagged records among `ids` that `visible` lets through, by id: {name, organization name}.
+Result<std::vector<std::tuple<int64_t, std::string, std::optional<std::string>>>> TaggedRecords(
+    db::Tx& tx,
+    int64_t account_id,
+    std::string_view tag_type,
+    const std::vector<int64_t>& ids,
+    const std::function<std::string(std::string_view)>& visible
+) {
+    std::vector<std::tuple<int64_t, std::string, std::optional<std::string>>> found;
+    std::string_view table;
+    const std::string sql = TagSql(tag_type, &table);
+    if (sql.empty() || ids.empty()) return found;
+    std::string in;
+    for (int64_t id : ids) in += (in.empty() ? "" : ", ") + std::to_string(id);
+    auto stmt = tx.PrepareDynamic(sql + " AND t.id IN (" + in + ")" + (visible ? visible(table) : std::string()));
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id);
+    while (true) {
+        auto step = stmt->Step();
+        if (!step) return step.status();
+        if (!*step) break;
+        const db::Row& r = stmt->row();
+        found.emplace_back(
+            r.GetInt(0),
+            std::string(r.GetText(1)),
+            r.IsNull(2) ? std::nullopt : std::optional(std::string(r.GetText(2)))
+        );
+    }
+    return found;
+}
+
+// Checks tag ids (each must exist where the writer can see it) and writes the stored
+// {"type", "values": [{"id"}]}. Names are not stored: they are resolved for each reader.
 Status WriteTag(
     db::Tx& tx,
     int64_t account_id,
     const FieldDef& f,
     const std::vector<int64_t>& ids,
     const std::string& pointer,
+    const std::function<std::string(std::string_view)>& visible,
     json::Writer& w,
     std::vector<std::string>& names
 ) {
     const std::string tag_type = f.tag_type.value_or("");
-    std::string sql;
-    for (const TagTarget& t : kTagTargets) {
-        if (t.tag_type != tag_type) continue;
-        const bool has_org = t.table != "organizations";
-        sql = "SELECT x.id, " + std::string(t.name_sql) + ", " + (has_org ? "o.name" : "NULL") + " FROM " +
-              std::string(t.table) + " x" + (has_org ? " LEFT JOIN organizations o ON o.id = x.organization_id" : "") +
-              " WHERE x.account_id = $1 AND x.id = $2";
+    std::string_view table;
+    if (TagSql(tag_type, &table).empty()) {
+        return Status::Unprocessable("tags of type " + tag_type + " are not supported yet", pointer);
     }
-    if (sql.empty() && tag_type.starts_with(kFlexibleTagPrefix)) {
-        sql =
-            "SELECT x.id, x.name, o.name FROM flexible_assets x LEFT JOIN organizations o ON o.id = x.organization_id "
-            "WHERE x.account_id = $1 AND x.id = $2 AND x.flexible_asset_type_id = " +
-            std::to_string(*ParseInt64(std::string_view(tag_type).substr(kFlexibleTagPrefix.size())));
-    }
-    if (sql.empty()) return Status::Unprocessable("tags of type " + tag_type + " are not supported yet", pointer);
+    auto found = TaggedRecords(tx, account_id, tag_type, ids, visible);
+    if (!found) return found.status();
     w.BeginObject();
     w.Key("type");
     w.String(tag_type);
     w.Key("values");
     w.BeginArray();
     for (int64_t id : ids) {
-        auto stmt = tx.PrepareDynamic(sql);
-        if (!stmt) return stmt.status();
-        stmt->Bind(1, account_id).Bind(2, id);
-        auto step = stmt->Step();
-        if (!step) return step.status();
-        if (!*step) return Status::Unprocessable("must exist (" + std::to_string(id) + ")", pointer);
-        const db::Row& r = stmt->row();
+        const auto it = std::find_if(found->begin(), found->end(), [&](const auto& r) { return std::get<0>(r) == id; });
+        if (it == found->end()) return Status::Unprocessable("must exist (" + std::to_string(id) + ")", pointer);
         w.BeginObject();
         w.Key("id");
-        w.Int(r.GetInt(0));
-        w.Key("name");
-        w.String(r.GetText(1));
-        names.emplace_back(r.GetText(1));
-        w.Key("organization-name");
-        r.IsNull(2) ? w.Null() : w.String(r.GetText(2));
+        w.Int(id);
         w.EndObject();
+        names.push_back(std::get<1>(*it));
     }
     w.EndArray();
     w.EndObject();
     return Status::Ok();
+}
+
+// The traits a reader gets: each Tag trait names the tagged records the reader may see,
+// as they are named now ({"type", "values": [{id, name, organization-name}]}); records
+// the reader may not see are left out.
+Result<std::string> RenderTraits(const api::RenderEnv& env, std::string_view stored) {
+    auto traits = json::Parse(stored);
+    if (!traits || !traits->is_object()) return std::string(stored);
+    bool tags = false;
+    for (auto& [key, value] : traits->as_object()) {
+        const json::Value* type = value.Find("type");
+        const json::Value* values = value.Find("values");
+        if (!type || !type->is_string() || !values || !values->is_array()) continue;
+        std::string_view table;
+        if (TagSql(type->as_string(), &table).empty()) continue;  // Upload and other non-tag objects
+        tags = true;
+        std::vector<int64_t> ids;
+        for (const json::Value& v : values->as_array()) {
+            if (const json::Value* id = v.Find("id"); id && id->is_int()) ids.push_back(id->as_int());
+        }
+        auto found = TaggedRecords(env.tx, env.account_id, type->as_string(), ids, env.visible_rows);
+        if (!found) return found.status();
+        json::Value::Array resolved;
+        for (int64_t id : ids) {
+            const auto it =
+                std::find_if(found->begin(), found->end(), [&](const auto& r) { return std::get<0>(r) == id; });
+            if (it == found->end()) continue;  // deleted since, or not for this reader
+            resolved.push_back(json::Value(json::Value::Object{
+                {"id", json::Value(id)},
+                {"name", json::Value(std::get<1>(*it))},
+                {"organization-name", std::get<2>(*it) ? json::Value(*std::get<2>(*it)) : json::Value(nullptr)},
+            }));
+        }
+        value = json::Value(json::Value::Object{{"type", *type}, {"values", json::Value(std::move(resolved))}});
+    }
+    if (!tags) return std::string(stored);
+    return traits->Dump();
 }
 
 // Checks traits against the fields and writes the stored object; sets `title` from the
@@ -512,6 +588,7 @@ Status WriteTag(
 Status NormaliseTraits(
     db::Tx& tx,
     int64_t account_id,
+    const std::function<std::string(std::string_view)>& visible,
     const std::vector<FieldDef>& fields,
     const json::Value& traits,
     const std::string& pointer,
@@ -583,7 +660,7 @@ Status NormaliseTraits(
             auto ids = TagIds(*v, at);
             if (!ids) return ids.status();
             std::vector<std::string> names;
-            MORTAR_RETURN_IF_ERROR(WriteTag(tx, account_id, f, *ids, at, w, names));
+            MORTAR_RETURN_IF_ERROR(WriteTag(tx, account_id, f, *ids, at, visible, w, names));
             if (f.use_for_title) {
                 for (auto& n : names) title_parts.push_back(std::move(n));
             }
@@ -622,7 +699,14 @@ Status BeforeAssetWrite(db::Tx& tx, api::WriteContext& wc) {
     std::string stored, title;
     static const json::Value kEmpty = json::Value::Object{};
     MORTAR_RETURN_IF_ERROR(NormaliseTraits(
-        tx, wc.account_id, *fields, traits->is_null() ? kEmpty : *traits, wc.Pointer("traits"), stored, title
+        tx,
+        wc.account_id,
+        [&wc](std::string_view table) { return wc.VisibleRows(table); },
+        *fields,
+        traits->is_null() ? kEmpty : *traits,
+        wc.Pointer("traits"),
+        stored,
+        title
     ));
     wc.Set("traits", stored);
     wc.Set("name", title.empty() ? api::ColumnValue(db::Null{}) : api::ColumnValue(title));
@@ -632,7 +716,6 @@ Status BeforeAssetWrite(db::Tx& tx, api::WriteContext& wc) {
 // ---------------------------------------------------------------------------------
 // Password and Upload traits: records of their own that belong to the asset.
 
-constexpr std::string_view kEmbedType = "Flexible Asset";
 constexpr db::Query kAssetForTraits{
     "flexible_assets.for_traits",
     "SELECT flexible_asset_type_id, organization_id, coalesce(name, ''), restricted, traits FROM flexible_assets "
@@ -650,9 +733,21 @@ constexpr db::Query kSealFieldPassword{
     "passwords.seal_for_field",
     "UPDATE passwords SET password_envelope = $3, password_updated_at = $4, updated_at = $4 "
     "WHERE account_id = $1 AND id = $2"};
-constexpr db::Query kTouchFieldPassword{
-    "passwords.touch_for_field",
-    "UPDATE passwords SET cached_resource_name = $3, restricted = $4 WHERE account_id = $1 AND id = $2"};
+constexpr db::Query kTraitPasswordsFollowAsset{
+    "passwords.follow_asset",
+    "UPDATE passwords SET cached_resource_name = $3, restricted = $4 WHERE account_id = $1 AND resource_type = "
+    "'Flexible Asset' AND resource_id = $2 AND flexible_asset_field_id IS NOT NULL"};
+constexpr db::Query kDropTraitPasswordGrants{
+    "record_grants.drop_trait_passwords",
+    "DELETE FROM record_grants WHERE account_id = $1 AND record_table = 'passwords' AND record_id IN (SELECT id FROM "
+    "passwords WHERE account_id = $1 AND resource_type = 'Flexible Asset' AND resource_id = $2 AND "
+    "flexible_asset_field_id IS NOT NULL)"};
+constexpr db::Query kCopyAssetGrants{
+    "record_grants.copy_asset_to_trait_passwords",
+    "INSERT INTO record_grants (account_id, record_table, record_id, user_id, group_id) SELECT g.account_id, "
+    "'passwords', p.id, g.user_id, g.group_id FROM record_grants g JOIN passwords p ON p.account_id = g.account_id AND "
+    "p.resource_type = 'Flexible Asset' AND p.resource_id = g.record_id AND p.flexible_asset_field_id IS NOT NULL "
+    "WHERE g.account_id = $1 AND g.record_table = 'flexible_assets' AND g.record_id = $2"};
 constexpr db::Query kEmbeddedPasswords{
     "passwords.embedded_in_asset",
     "SELECT id FROM passwords WHERE account_id = $1 AND resource_type = 'Flexible Asset' AND resource_id = $2"};
@@ -768,12 +863,6 @@ Result<json::Value> ApplyPasswordTrait(
         MORTAR_RETURN_IF_ERROR(
             api::IndexRecord(tx, wc.account_id, "passwords", *password_id, asset.organization_id, f.name, wc.now)
         );
-    } else {
-        auto stmt = tx.Prepare(kTouchFieldPassword);
-        if (!stmt) return stmt.status();
-        stmt->Bind(1, wc.account_id).Bind(2, *password_id).Bind(3, std::string_view(asset.title));
-        stmt->Bind(4, asset.restricted);
-        if (auto n = stmt->Execute(); !n) return n.status();
     }
     if (new_secret) {
         if (!wc.vault) return Status::Unavailable("the vault is not configured");
@@ -864,15 +953,14 @@ Result<json::Value> ApplyUploadTrait(
     );
 }
 
-Status AfterAssetWrite(db::Tx& tx, const api::WriteContext& wc, int64_t id) {
+// Stores the Password and Upload traits the write carried into the asset's traits.
+Status ApplyFileAndSecretTraits(db::Tx& tx, const api::WriteContext& wc, int64_t id, AssetRow& asset) {
     const json::Value* traits = wc.input->Attr("traits");
     if (!traits) return Status::Ok();  // traits untouched: so are their passwords and files
-    auto asset = ReadAsset(tx, wc.account_id, id);
-    if (!asset) return asset.status();
-    auto fields = LoadFields(tx, wc.account_id, asset->type_id);
+    auto fields = LoadFields(tx, wc.account_id, asset.type_id);
     if (!fields) return fields.status();
     const std::string pointer = wc.Pointer("traits");
-    json::Value::Object& stored = asset->traits.as_object();
+    json::Value::Object& stored = asset.traits.as_object();
     bool changed = false;
     for (const FieldDef& f : *fields) {
         if (f.kind != "Password" && f.kind != "Upload") continue;
@@ -883,7 +971,7 @@ Status AfterAssetWrite(db::Tx& tx, const api::WriteContext& wc, int64_t id) {
             }
         }
         const std::string at = pointer + "/" + f.name_key;
-        auto trait = f.kind == "Password" ? ApplyPasswordTrait(tx, wc, id, *asset, f, v, at)
+        auto trait = f.kind == "Password" ? ApplyPasswordTrait(tx, wc, id, asset, f, v, at)
                                           : ApplyUploadTrait(tx, wc, id, f, v, at);
         if (!trait) return trait.status();
         if (trait->is_null()) continue;
@@ -893,11 +981,29 @@ Status AfterAssetWrite(db::Tx& tx, const api::WriteContext& wc, int64_t id) {
     if (!changed) return Status::Ok();
     auto stmt = tx.Prepare(kSetTraits);
     if (!stmt) return stmt.status();
-    const std::string dumped = asset->traits.Dump();
+    const std::string dumped = asset.traits.Dump();
     stmt->Bind(1, wc.account_id).Bind(2, id).Bind(3, std::string_view(dumped));
     auto n = stmt->Execute();
     if (!n) return n.status();
     return Status::Ok();
+}
+
+// The passwords of an asset's Password traits are as visible as the asset: same
+// restriction, same grants, and they carry its current name.
+Status TraitPasswordsFollowAsset(db::Tx& tx, int64_t account_id, int64_t id, const AssetRow& asset) {
+    auto stmt = tx.Prepare(kTraitPasswordsFollowAsset);
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id).Bind(2, id).Bind(3, std::string_view(asset.title)).Bind(4, asset.restricted);
+    if (auto n = stmt->Execute(); !n) return n.status();
+    MORTAR_RETURN_IF_ERROR(RunOn(tx, kDropTraitPasswordGrants, account_id, id));
+    return RunOn(tx, kCopyAssetGrants, account_id, id);
+}
+
+Status AfterAssetWrite(db::Tx& tx, const api::WriteContext& wc, int64_t id) {
+    auto asset = ReadAsset(tx, wc.account_id, id);
+    if (!asset) return asset.status();
+    MORTAR_RETURN_IF_ERROR(ApplyFileAndSecretTraits(tx, wc, id, *asset));
+    return TraitPasswordsFollowAsset(tx, wc.account_id, id, *asset);
 }
 
 // Deleting an asset deletes the passwords embedded in it.
@@ -956,6 +1062,7 @@ api::ResourceDef MakeFlexibleAssetFields() {
     def.routes = api::kShow | api::kCreate | api::kUpdate | api::kBulkUpdate | api::kDeleteOne;
     def.hooks.before_write = BeforeFieldWrite;
     def.hooks.before_delete = BeforeFieldDelete;
+    def.access = api::AccessClass::kConfiguration;
     def.parent = api::Parent{
         .path = "flexible_asset_types",
         .table = "flexible_asset_types",
@@ -990,6 +1097,7 @@ api::ResourceDef MakeFlexibleAssetTypes() {
         return Status::Ok();
     };
     def.hooks.after_write = SaveInlineFields;
+    def.access = api::AccessClass::kConfiguration;
     return def;
 }
 
@@ -1008,7 +1116,7 @@ api::ResourceDef MakeFlexibleAssets() {
             Field::Ref("flexible_asset_type_id", "flexible_asset_types").Required().Filterable(),
             Field::Computed("flexible_asset_type_name", FieldKind::kText, "fat.name"),
             Field::Text("name").ReadOnly().Filterable().Sortable(),
-            Field::Computed("traits", FieldKind::kJson, "t.traits").Logged(),
+            Field::Computed("traits", FieldKind::kJson, "t.traits").Logged().RenderedBy(RenderTraits),
             Field::Bool("archived").Filterable(),
             Field::Bool("restricted"),
             Field::Computed(
@@ -1028,6 +1136,7 @@ api::ResourceDef MakeFlexibleAssets() {
     def.hooks.before_write = BeforeAssetWrite;
     def.hooks.after_write = AfterAssetWrite;
     def.hooks.before_delete = BeforeAssetDelete;
+    def.restrictable = true;
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = api::kCreate};
     return def;

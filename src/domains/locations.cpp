@@ -11,7 +11,8 @@ api::ResourceDef MakeLocations() {
     api::ResourceDef def;
     def.path = "locations";
     def.table = "locations";
-    def.joins = kJoinOrganization;
+    def.joins = std::string(kJoinOrganization) +
+                " LEFT JOIN regions rg ON rg.id = t.region_id LEFT JOIN countries co ON co.id = t.country_id";
     AddOrganization(def.fields);
     def.fields.insert(
         def.fields.end(),
@@ -23,9 +24,9 @@ api::ResourceDef MakeLocations() {
             Field::Text("city").Filterable(),
             Field::Text("postal_code"),
             Field::Int("region_id").Filterable(),
-            Field::Computed("region_name", FieldKind::kText, "NULL"),
+            Field::Computed("region_name", FieldKind::kText, "rg.name"),
             Field::Int("country_id").Filterable(),
-            Field::Computed("country_name", FieldKind::kText, "NULL"),
+            Field::Computed("country_name", FieldKind::kText, "co.name"),
             Field::Text("phone"),
             Field::Computed("formatted_phone", FieldKind::kText, "t.phone"),
             Field::Text("fax"),
@@ -41,17 +42,20 @@ api::ResourceDef MakeLocations() {
     def.search_title = "name";
     // A site synced from a PSA: its name, address and phone are the PSA's (SPEC SYNC-4);
     // notes, fax, region, country and restricted stay editable.
-    def.hooks.before_write = api::RefusePsaOwnedChanges(
-        "locations",
-        "locations",
-        {{"organization_id", "organization_id"},
-         {"name", "name"},
-         {"primary", "is_primary"},
-         {"address_1", "address_1"},
-         {"address_2", "address_2"},
-         {"city", "city"},
-         {"postal_code", "postal_code"},
-         {"phone", "phone"}}
+    def.hooks.before_write = api::ChainHooks<std::function<Status(db::Tx&, api::WriteContext&)>>(
+        api::RefusePsaOwnedChanges(
+            "locations",
+            "locations",
+            {{"organization_id", "organization_id"},
+             {"name", "name"},
+             {"primary", "is_primary"},
+             {"address_1", "address_1"},
+             {"address_2", "address_2"},
+             {"city", "city"},
+             {"postal_code", "postal_code"},
+             {"phone", "phone"}}
+        ),
+        CheckLocationPlace
     );
     def.hooks.before_delete = api::RefuseSyncedDelete("locations");
     def.parent = api::Parent{

@@ -12,6 +12,7 @@ api::ResourceDef Lookup(const char* path) {
     def.table = path;
     def.fields.push_back(api::Field::Text("name").Required().Filterable().Sortable());
     def.routes = api::kList | api::kShow | api::kCreate | api::kUpdate;
+    def.access = api::AccessClass::kConfiguration;
     return def;
 }
 
@@ -49,6 +50,7 @@ api::ResourceDef MakeModels() {
     };
     AddTimestamps(def.fields);
     def.routes = api::kList | api::kShow | api::kCreate | api::kUpdate | api::kBulkUpdate;
+    def.access = api::AccessClass::kConfiguration;
     def.parent = api::Parent{
         .path = "manufacturers",
         .table = "manufacturers",

@@ -158,6 +158,7 @@ api::ResourceDef MakeOrganizations() {
         "organizations", {{"locations", "locations"}, {"contacts", "contacts"}, {"configurations", "configurations"}}
     );
     def.hooks.after_write = UpdateDescendants;
+    def.access = api::AccessClass::kOrganizations;
     return def;
 }
 

@@ -15,18 +15,23 @@ namespace {
 
 // The records a password can be embedded in today, by IT Glue's resource-type names.
 struct EmbedTarget {
-    std::string_view type;  // "Configuration"
-    std::string_view sql;   // name and organization of the target: $1 account, $2 id
+    std::string_view type;   // "Configuration"
+    std::string_view table;  // "configurations"
+    std::string_view sql;    // name and organization of the target (alias t): $1 account, $2 id
 };
 constexpr EmbedTarget kEmbedTargets[] = {
-    {"Configuration", "SELECT name, organization_id FROM configurations WHERE account_id = $1 AND id = $2"},
+    {"Configuration",
+     "configurations",
+     "SELECT name, organization_id FROM configurations t WHERE account_id = $1 AND id = $2"},
     {"Contact",
-     "SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')), organization_id FROM contacts "
+     "contacts",
+     "SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')), organization_id FROM contacts t "
      "WHERE account_id = $1 AND id = $2"},
-    {"Location", "SELECT name, organization_id FROM locations WHERE account_id = $1 AND id = $2"},
-    {"Document", "SELECT name, organization_id FROM documents WHERE account_id = $1 AND id = $2"},
+    {"Location", "locations", "SELECT name, organization_id FROM locations t WHERE account_id = $1 AND id = $2"},
+    {"Document", "documents", "SELECT name, organization_id FROM documents t WHERE account_id = $1 AND id = $2"},
     {"Flexible Asset",
-     "SELECT coalesce(name, ''), organization_id FROM flexible_assets WHERE account_id = $1 AND id = $2"},
+     "flexible_assets",
+     "SELECT coalesce(name, ''), organization_id FROM flexible_assets t WHERE account_id = $1 AND id = $2"},
 };
 
 constexpr db::Query kPasswordOrganization{
@@ -60,7 +65,8 @@ Status CheckEmbedding(db::Tx& tx, api::WriteContext& wc) {
             wc.Pointer("resource_type")
         );
     }
-    auto stmt = tx.PrepareDynamic(std::string(target->sql));
+    // A target the writer may not see (a restricted document) does not exist for them.
+    auto stmt = tx.PrepareDynamic(std::string(target->sql) + wc.VisibleRows(target->table));
     if (!stmt) return stmt.status();
     stmt->Bind(1, wc.account_id).Bind(2, *id);
     auto step = stmt->Step();
@@ -100,6 +106,7 @@ api::ResourceDef MakePasswordCategories() {
     };
     AddTimestamps(def.fields);
     def.routes = api::kList | api::kShow | api::kCreate | api::kUpdate;
+    def.access = api::AccessClass::kConfiguration;
     return def;
 }
 
@@ -151,6 +158,7 @@ api::ResourceDef MakePasswords() {
     def.routes = kFlatRecordRoutes;
     def.search_title = "name";
     def.hooks.before_write = CheckEmbedding;
+    def.restrictable = true;
     def.parent = api::Parent{
         .path = "organizations", .table = "organizations", .field = "organization_id", .routes = kNestedRecordRoutes};
     return def;

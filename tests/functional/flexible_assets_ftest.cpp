@@ -7,6 +7,7 @@
 // passwords, Upload traits kept as attachments of the asset, a field's kind locked once
 // assets have values, and renamed or deleted fields carrying their values along.
 
+#include "browser.hpp"
 #include "resource_test_base.hpp"
 
 namespace mortar::ftest {
@@ -102,6 +103,22 @@ TEST_P(FlexibleAssetsTest, EveryKindAndTagResolution) {
     HttpResponse comma = PostAsset({{"ssid", tag_ + "-Guest"}, {"access-points", S(ap1_) + "," + S(ap2_)}});
     ASSERT_TRUE(HasStatus(comma, 201)) << comma.Describe();
     EXPECT_EQ(ValueAt(comma.Json(), "data.attributes.traits.access-points.values").as_array().size(), 2u);
+
+    // Tags name records as they are named now, and leave out deleted ones.
+    ASSERT_TRUE(HasStatus(
+        clients_->a.Patch("/api/configurations/" + S(ap1_), Doc("configurations", {{"name", tag_ + "-AP1-renamed"}})),
+        200
+    ));
+    ASSERT_TRUE(HasStatus(clients_->a.Delete("/api/configurations/" + S(ap2_)), 204));
+    HttpResponse later = clients_->a.Get("/api/flexible_assets/" + S(IdOf(a)));
+    ASSERT_TRUE(HasStatus(later, 200));
+    EXPECT_TRUE(JsonEqual(
+        ValueAt(later.Json(), "data.attributes.traits.access-points"),
+        JObject{
+            {"type", "Configurations"},
+            {"values",
+             JArray{JObject{{"id", ap1_}, {"name", tag_ + "-AP1-renamed"}, {"organization-name", tag_ + " Dental"}}}}}
+    )) << later.Describe();
 
     // The list needs its type filter.
     EXPECT_TRUE(IsErrorResponse(clients_->a.Get("/api/flexible_assets"), 400));
@@ -303,6 +320,114 @@ TEST_P(SecretTraitsTest, PasswordTraitsAreEmbeddedPasswordsSealedByTheVault) {
     EXPECT_TRUE(IsErrorResponse(
         PostFirewall({{"name", "x"}, {"admin-password", 12}}), 422, {"/data/attributes/traits/admin-password"}
     ));
+}
+
+// A restricted asset's trait passwords and files are exactly as visible as the asset.
+TEST_P(SecretTraitsTest, TraitPasswordsAndFilesFollowTheAssetsRestriction) {
+    auto user = [&](const std::string& who) {
+        const std::string email = who + "-" + tag_ + "@example.com";
+        HttpResponse made = vault_->Post(
+            "/api/mortar_users",
+            Doc("mortar-users",
+                {{"email", email}, {"name", who}, {"role", "editor"}, {"password", "trait password 123"}})
+        );
+        EXPECT_TRUE(HasStatus(made, 201)) << made.Describe();
+        auto browser = std::make_unique<Browser>(server_->base_url());
+        EXPECT_TRUE(HasStatus(browser->Login(email, "trait password 123"), 201));
+        return std::make_pair(IdOf(ValueAt(made.Json(), "data")), std::move(browser));
+    };
+    auto [allowed_id, allowed] = user("allowed");
+    auto [other_id, other] = user("other");
+    (void)other_id;
+    HttpResponse r = vault_->Post(
+        "/api/flexible_assets",
+        Doc("flexible_assets",
+            {{"organization-id", org_id_},
+             {"flexible-asset-type-id", fw_type_},
+             {"restricted", true},
+             {"allowed-user-ids", JArray{allowed_id}},
+             {"traits",
+              JObject{
+                  {"name", tag_ + "-FW"},
+                  {"admin-password", "restricted-" + tag_},
+                  {"config-backup", JObject{{"content", "ZXhwb3J0"}, {"file_name", "fw.conf"}}}}}})
+    );
+    ASSERT_TRUE(HasStatus(r, 201)) << r.Describe();
+    const int64_t id = IdOf(ValueAt(r.Json(), "data"));
+    const std::string password =
+        "/api/passwords/" + S(IntAt(r.Json(), "data.attributes.traits.admin-password.password-id"));
+    const std::string file = "/api/flexible_assets/" + S(id) + "/relationships/attachments/" +
+                             S(IntAt(r.Json(), "data.attributes.traits.config-backup.values.0.id")) + "/download";
+
+    HttpResponse seen = allowed->Get(password);
+    ASSERT_TRUE(HasStatus(seen, 200)) << seen.Describe();
+    EXPECT_EQ(StringAt(seen.Json(), "data.attributes.password"), "restricted-" + tag_);
+    EXPECT_TRUE(HasStatus(allowed->Get(file), 200));
+    EXPECT_TRUE(IsErrorResponse(other->Get("/api/flexible_assets/" + S(id)), 404));
+    EXPECT_TRUE(IsErrorResponse(other->Get(password), 404));
+    EXPECT_TRUE(IsErrorResponse(other->Get(file), 404));
+
+    // Lifting the restriction lifts it for the trait password too.
+    HttpResponse lifted =
+        vault_->Patch("/api/flexible_assets/" + S(id), Doc("flexible_assets", {{"restricted", false}}));
+    ASSERT_TRUE(HasStatus(lifted, 200)) << lifted.Describe();
+    EXPECT_TRUE(HasStatus(other->Get(password), 200));
+}
+
+// A Tag names only the records the reader may see.
+TEST_P(SecretTraitsTest, TagsNameOnlyWhatTheReaderMaySee) {
+    json::Value type = Create(
+        "/api/flexible_asset_types",
+        "flexible-asset-types",
+        {{"name", tag_ + " Runbook"},
+         {"fields",
+          JArray{
+              JObject{{"order", 1}, {"name", "Title"}, {"kind", "Text"}, {"use-for-title", true}},
+              JObject{{"order", 2}, {"name", "Logins"}, {"kind", "Tag"}, {"tag-type", "Passwords"}}}}}
+    );
+    ASSERT_TRUE(type.is_object());
+    auto password = [&](const std::string& name, bool restricted) {
+        HttpResponse r = vault_->Post(
+            "/api/passwords",
+            Doc("passwords",
+                {{"organization-id", org_id_}, {"name", name}, {"password", "x"}, {"restricted", restricted}})
+        );
+        EXPECT_TRUE(HasStatus(r, 201)) << r.Describe();
+        return IdOf(ValueAt(r.Json(), "data"));
+    };
+    const int64_t open = password(tag_ + " open", false);
+    const int64_t hidden = password(tag_ + " vault root", true);
+    HttpResponse r = vault_->Post(
+        "/api/flexible_assets",
+        Doc("flexible_assets",
+            {{"organization-id", org_id_},
+             {"flexible-asset-type-id", IdOf(type)},
+             {"traits", JObject{{"title", tag_ + " DR"}, {"logins", JArray{open, hidden}}}}})
+    );
+    ASSERT_TRUE(HasStatus(r, 201)) << r.Describe();
+    EXPECT_EQ(ValueAt(r.Json(), "data.attributes.traits.logins.values").as_array().size(), 2u)
+        << "the writer sees both";
+    const std::string email = "reader-" + tag_ + "@example.com";
+    ASSERT_TRUE(HasStatus(
+        vault_->Post(
+            "/api/mortar_users",
+            Doc("mortar-users",
+                {{"email", email}, {"name", "Reader"}, {"role", "editor"}, {"password", "trait password 123"}})
+        ),
+        201
+    ));
+    Browser reader(server_->base_url());
+    ASSERT_TRUE(HasStatus(reader.Login(email, "trait password 123"), 201));
+    const std::string one = "/api/flexible_assets/" + S(IdOf(ValueAt(r.Json(), "data")));
+    for (const std::string& target : {one, "/api/flexible_assets?filter[flexible_asset_type_id]=" + S(IdOf(type))}) {
+        HttpResponse seen = reader.Get(target);
+        ASSERT_TRUE(HasStatus(seen, 200)) << seen.Describe();
+        EXPECT_EQ(seen.body.find("vault root"), std::string::npos) << target << ": " << seen.Describe();
+        EXPECT_NE(seen.body.find(tag_ + " open"), std::string::npos) << target;
+    }
+    HttpResponse events = reader.Get("/api/activity_events?filter[resource_type]=flexible-assets");
+    ASSERT_TRUE(HasStatus(events, 200));
+    EXPECT_EQ(events.body.find("vault root"), std::string::npos) << "the log holds ids, not names";
 }
 
 TEST_P(SecretTraitsTest, UploadTraitsAreAttachmentsOfTheAsset) {

@@ -55,12 +55,37 @@ int RemainingMs(Clock::time_point deadline) {
 }
 
 // Forks and execs argv with stdout on a pipe (returned in *stdout_fd), stderr appended
-// to log_path and stdin on /dev/null. The child gets SIGTERM if this process dies.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path, int* stdout_fd, std::string* error) {
+// to log_path and stdin on /dev/null, or reading `input` when given (it must fit in a
+// pipe's buffer). The child gets SIGTERM if this process dies.
+pid_t Spawn(
+    const std::vector<std::string>& argv,
+    const std::string& log_path,
+    int* stdout_fd,
+    std::string* error,
+    const std::string* input = nullptr
+) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
         *error = std::string("pipe2: ") + std::strerror(errno);
         return -1;
+    }
+    int in_fds[2] = {-1, -1};
+    if (input != nullptr) {
+        if (pipe2(in_fds, O_CLOEXEC) != 0) {
+            *error = std::string("pipe2: ") + std::strerror(errno);
+            close(fds[0]);
+            close(fds[1]);
+            return -1;
+        }
+        const ssize_t written = write(in_fds[1], input->data(), input->size());
+        close(in_fds[1]);
+        if (written != static_cast<ssize_t>(input->size())) {
+            *error = "could not write the command's stdin";
+            close(in_fds[0]);
+            close(fds[0]);
+            close(fds[1]);
+            return -1;
+        }
     }
     std::vector<char*> args;
     args.reserve(argv.size() + 1);
@@ -78,7 +103,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path, i
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (getppid() != parent) _exit(126);
         int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        int null_fd = input != nullptr ? in_fds[0] : open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (log_fd < 0 || null_fd < 0) _exit(125);
         dup2(null_fd, 0);
         dup2(fds[1], 1);
@@ -87,6 +112,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path, i
         _exit(127);
     }
     close(fds[1]);
+    if (in_fds[0] >= 0) close(in_fds[0]);
     *stdout_fd = fds[0];
     return pid;
 }
@@ -350,11 +376,12 @@ int RunCommand(
     const std::vector<std::string>& argv,
     const std::string& log_path,
     std::string* out,
-    std::chrono::milliseconds timeout
+    std::chrono::milliseconds timeout,
+    const std::string* input
 ) {
     std::string error;
     int fd = -1;
-    pid_t pid = Spawn(argv, log_path, &fd, &error);
+    pid_t pid = Spawn(argv, log_path, &fd, &error, input);
     if (pid < 0) {
         *out = error;
         return -1;
@@ -393,6 +420,33 @@ std::optional<std::string> MortarServer::CreateApiKey(
         return std::nullopt;
     }
     return key;
+}
+
+std::optional<int64_t> MortarServer::CreateUser(
+    const std::string& email,
+    const std::string& name,
+    const std::string& role,
+    const std::string& password,
+    const std::string& account,
+    std::string* error
+) {
+    std::vector<std::string> argv = {
+        MortarBin(), "admin", "create-user", "--email", email, "--name", name, "--role", role};
+    for (std::string& a : StoreArgs()) argv.push_back(std::move(a));
+    if (!account.empty()) {
+        argv.push_back("--account");
+        argv.push_back(account);
+    }
+    const std::string input = password + "\n";
+    std::string out;
+    const int rc = RunCommand(argv, dir_ + "/admin.log", &out, kCommandDeadline, &input);
+    const std::string id = TrimLine(out);
+    if (rc != 0 || id.empty() || !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        *error = "mortar admin create-user --email " + email + " returned " + std::to_string(rc) + " and printed '" +
+                 out + "'; log: " + ReadFileTail(dir_ + "/admin.log", 2000);
+        return std::nullopt;
+    }
+    return std::stoll(id);
 }
 
 std::unique_ptr<MortarServer> MortarServer::Start(const ServerOptions& options, std::string* error) {

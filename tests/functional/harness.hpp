@@ -145,6 +145,16 @@ public:
     const std::string& key_b() const { return key_b_; }
     // Runs `mortar admin create-api-key` against this server's store; nullopt on failure.
     std::optional<std::string> CreateApiKey(const std::string& account, bool password_access, std::string* error);
+    // Runs `mortar admin create-user` (the password on stdin); the new user's id, or
+    // nullopt with `error` set.
+    std::optional<int64_t> CreateUser(
+        const std::string& email,
+        const std::string& name,
+        const std::string& role,
+        const std::string& password,
+        const std::string& account,
+        std::string* error
+    );
     // The last `max_bytes` of the server's stderr log.
     std::string LogTail(size_t max_bytes = 4000) const;
     // The --db / --data-dir arguments of this server's store.
@@ -172,12 +182,14 @@ private:
 MortarServer* SharedServer(Backend backend, std::string* error);
 
 // Runs `argv` (argv[0] a path) with stdout captured and stderr appended to `log_path`;
-// returns the exit status (or -1) and fills `out`. Fails after `timeout`.
+// returns the exit status (or -1) and fills `out`. Fails after `timeout`. With `input`,
+// the command reads it on stdin (else /dev/null).
 int RunCommand(
     const std::vector<std::string>& argv,
     const std::string& log_path,
     std::string* out,
-    std::chrono::milliseconds timeout
+    std::chrono::milliseconds timeout,
+    const std::string* input = nullptr
 );
 
 // Decodes a query string as form data ('+' is a space, %XX escapes). Malformed escapes
