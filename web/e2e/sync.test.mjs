@@ -89,16 +89,23 @@ async function until(check) {
   }
 }
 
-/** Starts a manual sync from the list; waits for the new run to end and the row to say OK. */
-async function syncFromList() {
+/** Starts a manual sync from the list; waits (through the API) for the new run to end. */
+async function startFromList() {
   const before = (await latestRun())?.id;
   await page.goto(server.url + '/account/integrations');
   const row = page.getByRole('row', { name: /Autotask production/ });
   await row.getByRole('button', { name: 'Start manual sync' }).click();
-  await until(async () => {
-    const run = await latestRun();
-    return run && run.id !== before && run.attributes.outcome !== 'running';
+  const run = await until(async () => {
+    const r = await latestRun();
+    return r && r.id !== before && r.attributes.outcome !== 'running' && r;
   });
+  return { row, run };
+}
+
+/** Starts a manual sync from the list and waits for the row to say OK. */
+async function syncFromList() {
+  const { row, run } = await startFromList();
+  assert.equal(run.attributes.outcome, 'ok', run.attributes.detail ?? '');
   await row.locator('[data-status="ok"]').waitFor();
   return row;
 }
@@ -223,6 +230,37 @@ describe('PSA sync screens', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('shows the sync state on organization and contact pages too', async () => {
+    const [org] = await links('filter[data_type]=organizations&filter[state]=syncing');
+    await page.goto(server.url + `/account/integrations/${integrationId}/manage-data?view=organizations`);
+    const records = page.getByRole('table', { name: 'Organizations records' });
+    await records
+      .getByRole('row', { name: new RegExp(org.attributes.name) })
+      .getByRole('link', { name: 'View' })
+      .click();
+    await page.waitForURL(new RegExp(`/organizations/${org.attributes['record-id']}$`));
+    const panel = page.getByRole('region', { name: 'PSA controls' });
+    await panel.locator('[data-state="syncing"]').waitFor();
+    await screenshot(page, '29-organization-syncing');
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit organization' });
+    assert.equal(await edit.getByLabel('Name', { exact: true }).isDisabled(), true);
+    assert.equal(await edit.getByLabel('Alert').isDisabled(), false);
+    await page.keyboard.press('Escape');
+
+    const [contact] = await links('filter[data_type]=contacts&filter[state]=syncing');
+    await page
+      .getByRole('tab', { name: 'Contacts' })
+      .or(page.getByRole('link', { name: 'Contacts', exact: true }))
+      .first()
+      .click();
+    await page.goto(
+      server.url + `/${contact.attributes['organization-id']}/contacts/${contact.attributes['record-id']}`,
+    );
+    await page.getByRole('heading', { name: contact.attributes.name }).waitFor();
+    await page.getByRole('region', { name: 'PSA controls' }).locator('[data-state="syncing"]').waitFor();
+  });
+
   it('disconnects contacts with pause, then reconnects them', async () => {
     const contacts = await links('filter[data_type]=contacts&filter[state]=syncing');
     assert.ok(contacts.length > 0);
@@ -309,6 +347,55 @@ describe('PSA sync screens', () => {
       });
       assert.equal(res.status, 404);
     }
+  });
+
+  it('asks to confirm before orphaning most configurations, then orphans them', async () => {
+    const syncing = await links('filter[data_type]=configurations&filter[state]=syncing');
+    const gone = syncing.slice(0, syncing.length - 1);
+    assert.ok(gone.length * 2 > syncing.length);
+    for (const l of gone) {
+      await simControl(sim.url, '/mutate', {
+        kind: 'configurations',
+        op: 'delete',
+        id: Number(l.attributes['psa-id']),
+      });
+    }
+    const { row: listed, run } = await startFromList();
+    assert.equal(run.attributes.outcome, 'needs_confirmation');
+    assert.equal(run.attributes['orphaned-count'], 0);
+    // The list polls after a start: it shows the new status without a reload.
+    await listed.locator('[data-status="error"]').waitFor();
+    await listed.getByText(`would orphan ${gone.length} of`).waitFor();
+    await screenshot(page, '30-integrations-needs-confirmation');
+    await listed.getByRole('button', { name: 'Confirm orphans' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm orphans' });
+    await dialog.getByRole('button', { name: `Orphan ${gone.length} configurations` }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const done = await until(async () => {
+      const r = await latestRun();
+      return r.id !== run.id && r.attributes.outcome !== 'running' && r;
+    });
+    assert.equal(done.attributes.outcome, 'ok');
+    assert.equal(done.attributes['orphaned-count'], gone.length);
+    await listed.locator('[data-status="ok"]').waitFor();
+    assert.equal((await links('filter[data_type]=configurations&filter[state]=orphaned')).length, gone.length);
+  });
+
+  it('shows Credentials invalid until the credentials are entered again', async () => {
+    await simControl(sim.url, '/faults', { bad_credentials: true });
+    const { row, run } = await startFromList();
+    assert.equal(run.attributes.outcome, 'credentials_invalid');
+    await row.locator('[data-status="credentials_invalid"]').getByText('Credentials invalid').waitFor();
+    await screenshot(page, '31-integrations-credentials-invalid');
+
+    await simControl(sim.url, '/faults', { bad_credentials: false });
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: /Edit integration/ });
+    await dialog.getByLabel('API user secret').fill(sim.settings.secret);
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText('Not synced yet').waitFor();
+    await syncFromList();
     assert.deepEqual(pageErrors, []);
   });
 });

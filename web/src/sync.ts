@@ -145,8 +145,13 @@ export interface LinkAttrs {
 }
 
 export const syncApi = {
-  startSync: (id: string) =>
-    request('POST', `/integrations/${id}/sync`, { body: { data: { type: 'integrations', attributes: {} } } }),
+  // Start manual sync; `confirmOrphans` lets a full run orphan what the safety valve stopped.
+  startSync: (id: string, confirmOrphans?: Record<string, number>) =>
+    request('POST', `/integrations/${id}/sync`, {
+      body: {
+        data: { type: 'integrations', attributes: confirmOrphans ? { confirm_orphans: confirmOrphans } : {} },
+      },
+    }),
   pause: (id: string) => api.action<IntegrationAttrs>(`/integrations/${id}/pause`),
   resume: (id: string) => api.action<IntegrationAttrs>(`/integrations/${id}/resume`),
   itemAction: async (itemId: string, action: 'disconnect' | 'reconnect' | 'delete_orphaned', attributes: Attributes) =>
@@ -175,3 +180,12 @@ export const DATA_TYPES: { type: DataType; singular: string; plural: string }[] 
   { type: 'contacts', singular: 'contact', plural: 'Contacts' },
   { type: 'locations', singular: 'location', plural: 'Locations' },
 ];
+
+// The orphans a run stopped before applying (SPEC SYNC-9), read from the status detail
+// ("would orphan 7 of 9 synced configurations …"): data type → count to confirm.
+export function orphansToConfirm(detail: string | null | undefined): Record<string, number> | null {
+  if (!detail) return null;
+  const found: Record<string, number> = {};
+  for (const m of detail.matchAll(/would orphan (\d+) of \d+ synced (\w+)/g)) found[m[2]] = Number(m[1]);
+  return Object.keys(found).length ? found : null;
+}

@@ -8,6 +8,7 @@ import {
   KINDS,
   VENDOR_FIELDS,
   kindName,
+  orphansToConfirm,
   syncApi,
   type IntegrationAttrs,
   type Kind,
@@ -62,7 +63,10 @@ export function IntegrationsScreen() {
   const [editing, setEditing] = useState<Resource<IntegrationAttrs> | null>(null);
   const [deleting, setDeleting] = useState<Resource<IntegrationAttrs> | null>(null);
   const [starting, setStarting] = useState<string | null>(null);
-  const [pollUntil, setPollUntil] = useState(0);
+  const [confirming, setConfirming] = useState<Resource<IntegrationAttrs> | null>(null);
+  const [started, setStarted] = useState<Record<string, { lastRunId: number | null; until: number }>>({});
+  const markStarted = (r: Resource<IntegrationAttrs>) =>
+    setStarted((m) => ({ ...m, [r.id]: { lastRunId: r.attributes['last-run-id'], until: Date.now() + 120000 } }));
   const size = 50;
   const list = useList<IntegrationAttrs>(isAdmin() ? '/integrations' : null, {
     'page[number]': page,
@@ -71,19 +75,25 @@ export function IntegrationsScreen() {
   });
   const rows = list.data?.data;
   const running = rows?.some((r) => r.attributes.status === 'syncing') ?? false;
-  // Poll while a run is going (and for a moment after starting one, until it is picked up).
+  // A started sync is waited for until its run has begun and ended (a new last-run-id and
+  // a status other than syncing), for at most two minutes.
+  const waiting = Object.entries(started).some(([id, s]) => {
+    const r = rows?.find((x) => x.id === id);
+    return r !== undefined && Date.now() < s.until && r.attributes['last-run-id'] === s.lastRunId;
+  });
+  // Poll while a run is going, or a started one has not run yet.
   useEffect(() => {
-    if (!running && Date.now() > pollUntil) return;
+    if (!running && !waiting) return;
     const t = setTimeout(list.reload, 1500);
     return () => clearTimeout(t);
-  }, [list.data, running, pollUntil]);
+  }, [list.data, running, waiting]);
 
   const start = async (r: Resource<IntegrationAttrs>) => {
     setStarting(r.id);
     try {
       await syncApi.startSync(r.id);
       toast(`Sync of ${r.attributes.name} started`);
-      setPollUntil(Date.now() + 15000);
+      markStarted(r);
       list.reload();
     } catch (e) {
       toast(e instanceof ApiError ? e.detail : String(e), 'error');
@@ -99,13 +109,21 @@ export function IntegrationsScreen() {
       label: 'Status',
       render: (r) => <IntegrationStatus status={r.attributes.status} detail={r.attributes['status-detail']} />,
     },
-    { label: 'Last run', class: 'col-time', render: (r) => lastRun(r.attributes) },
-    { label: 'Next run', class: 'col-time', render: (r) => nextRun(r.attributes) },
+    {
+      label: 'Last run / next run',
+      class: 'col-time',
+      render: (r) => (
+        <span class="run-times">
+          <span>Last: {lastRun(r.attributes)}</span>
+          <span class="muted">Next: {nextRun(r.attributes)}</span>
+        </span>
+      ),
+    },
     {
       label: 'Actions',
       class: 'col-actions',
       render: (r) => (
-        <div class="row-actions">
+        <div class="row-actions row-actions-wrap">
           <button
             type="button"
             class="btn btn-small"
@@ -114,6 +132,11 @@ export function IntegrationsScreen() {
           >
             Start manual sync
           </button>
+          {r.attributes.status === 'error' && orphansToConfirm(r.attributes['status-detail']) && (
+            <button type="button" class="btn btn-small btn-danger-text" onClick={() => setConfirming(r)}>
+              Confirm orphans
+            </button>
+          )}
           <button type="button" class="btn btn-small btn-ghost" onClick={() => setEditing(r)}>
             Edit
           </button>
@@ -200,6 +223,27 @@ export function IntegrationsScreen() {
           }}
         />
       )}
+      {confirming &&
+        (() => {
+          const counts = orphansToConfirm(confirming.attributes['status-detail']) ?? {};
+          const what = Object.entries(counts)
+            .map(([t, n]) => `${number.format(n)} ${t}`)
+            .join(' and ');
+          return (
+            <Confirm
+              title="Confirm orphans"
+              text={`The last run stopped before orphaning ${what}: more than ${confirming.attributes.settings?.orphan_share_percent ?? 50} % of what is synced. Orphan ${what} in a new full sync? The Mortar records stay, listed under Orphaned data.`}
+              action={`Orphan ${what}`}
+              onConfirm={async () => {
+                await syncApi.startSync(confirming.id, counts);
+                toast(`Sync of ${confirming.attributes.name} started`);
+                markStarted(confirming);
+                list.reload();
+              }}
+              onClose={() => setConfirming(null)}
+            />
+          );
+        })()}
       {deleting && (
         <Confirm
           title="Delete integration"
