@@ -396,6 +396,73 @@ describe('PSA sync screens', () => {
     await dialog.waitFor({ state: 'detached' });
     await row.getByText('Not synced yet').waitFor();
     await syncFromList();
+  });
+
+  it('connects HaloPSA and ConnectWise Manage with their own fields', async () => {
+    const vendors = [
+      {
+        vendor: 'halopsa',
+        label: 'HaloPSA',
+        fields: {
+          auth_url: 'Authorisation server URL',
+          resource_url: 'Resource server URL',
+          tenant: 'Tenant',
+          client_id: 'Client ID',
+          scope: 'Scope',
+          client_secret: 'Client secret',
+        },
+      },
+      {
+        vendor: 'connectwise',
+        label: 'ConnectWise Manage',
+        fields: {
+          site_url: 'Site URL',
+          company_id: 'Company ID',
+          client_id: 'Client ID',
+          public_key: 'Public key',
+          private_key: 'Private key',
+        },
+      },
+    ];
+    for (const v of vendors) {
+      const other = await startSim(v.vendor, [
+        '--companies',
+        '2',
+        '--contacts',
+        '2',
+        '--configurations',
+        '3',
+        '--seed',
+        '11',
+      ]);
+      try {
+        await page.goto(server.url + '/account/integrations');
+        await page.getByRole('button', { name: 'New integration' }).click();
+        const dialog = page.getByRole('dialog', { name: 'New integration' });
+        await dialog.getByLabel('Name', { exact: true }).fill(`${v.label} test`);
+        await dialog.getByLabel('PSA', { exact: true }).selectOption({ label: v.label });
+        for (const [key, label] of Object.entries(v.fields)) {
+          await dialog.getByLabel(label, { exact: true }).fill(other.settings[key]);
+        }
+        await dialog.getByRole('button', { name: 'Create' }).click();
+        await dialog.waitFor({ state: 'detached' });
+        const row = page.getByRole('row', { name: new RegExp(`${v.label} test`) });
+        await row.getByText('Not synced yet').waitFor();
+        await row.getByRole('button', { name: 'Start manual sync' }).click();
+        await row.locator('[data-status="ok"]').waitFor({ timeout: 30000 });
+        const list = await apiCall(
+          server.url,
+          apiKey,
+          'GET',
+          `/integrations?filter[name]=${encodeURIComponent(v.label + ' test')}`,
+        );
+        assert.equal(list.data[0].attributes.kind, v.vendor);
+        assert.equal(list.data[0].attributes.status, 'ok');
+      } finally {
+        await other.stop();
+      }
+    }
+    await screenshot(page, '32-integrations-three-vendors');
     assert.deepEqual(pageErrors, []);
   });
 });
