@@ -378,7 +378,27 @@ describe('PSA sync screens', () => {
     assert.equal(done.attributes.outcome, 'ok');
     assert.equal(done.attributes['orphaned-count'], gone.length);
     await listed.locator('[data-status="ok"]').waitFor();
-    assert.equal((await links('filter[data_type]=configurations&filter[state]=orphaned')).length, gone.length);
+    const orphans = await links('filter[data_type]=configurations&filter[state]=orphaned');
+    assert.equal(orphans.length, gone.length);
+
+    // One orphaned record is deleted from its type's list.
+    await page.goto(
+      server.url + `/account/integrations/${integrationId}/manage-data?view=configurations&state=orphaned`,
+    );
+    const records = page.getByRole('table', { name: 'Configurations records' });
+    const victim = orphans[0].attributes.name;
+    await records.getByRole('button', { name: `Delete ${victim}`, exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete configuration' });
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await page
+      .getByRole('table', { name: 'Orphaned data' })
+      .getByRole('row', { name: /Configurations/ })
+      .getByRole('cell')
+      .nth(1)
+      .getByText(String(gone.length - 1), { exact: true })
+      .waitFor();
+    assert.equal((await links('filter[data_type]=configurations&filter[state]=orphaned')).length, gone.length - 1);
   });
 
   it('shows Credentials invalid until the credentials are entered again', async () => {
