@@ -1,7 +1,7 @@
 // Account > Integrations (administrators): the PSA integrations with their status and
 // actions, the setup dialog (new / edit) and the run history of one integration.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, lookup, type Attributes, type Resource } from '../api';
+import { ApiError, api, lookup, message, type Attributes, type Resource } from '../api';
 import { useAsync, useList } from '../hooks';
 import { isAdmin } from '../session';
 import {
@@ -96,7 +96,7 @@ export function IntegrationsScreen() {
       markStarted(r);
       list.reload();
     } catch (e) {
-      toast(e instanceof ApiError ? e.detail : String(e), 'error');
+      toast(message(e), 'error');
     } finally {
       setStarting(null);
     }
@@ -150,7 +150,7 @@ export function IntegrationsScreen() {
             <button
               type="button"
               class="btn btn-small btn-ghost"
-              onClick={() => syncApi.resume(r.id).then(list.reload, (e) => toast(String(e.detail ?? e), 'error'))}
+              onClick={() => syncApi.resume(r.id).then(list.reload, (e) => toast(message(e), 'error'))}
             >
               Resume
             </button>
@@ -158,7 +158,7 @@ export function IntegrationsScreen() {
             <button
               type="button"
               class="btn btn-small btn-ghost"
-              onClick={() => syncApi.pause(r.id).then(list.reload, (e) => toast(String(e.detail ?? e), 'error'))}
+              onClick={() => syncApi.pause(r.id).then(list.reload, (e) => toast(message(e), 'error'))}
             >
               Pause
             </button>

@@ -2,7 +2,7 @@
 // per state, orphaned data with Delete all, disconnected data with Reconnect, and the list
 // of one type's records with their states.
 import { useState } from 'preact/hooks';
-import { api, type Resource } from '../api';
+import { api, message, type Resource } from '../api';
 import { useAsync, useList } from '../hooks';
 import { recordHref } from '../links';
 import { setQuery, useLocation } from '../router';
@@ -144,7 +144,7 @@ function RecordList({
       list.reload();
       onChanged();
     } catch (e) {
-      toast(e instanceof Error ? e.message : String(e), 'error');
+      toast(message(e), 'error');
     }
   };
   const t = typeInfo(dataType);

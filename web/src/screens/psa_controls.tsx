@@ -1,7 +1,7 @@
 // A synced record's PSA state on its own page (SPEC SYNC-3, SYNC-4): state as an icon
 // and words, the error detail, and the PSA controls (Disable sync / Enable sync). While
 // the record syncs, its PSA-owned fields are read-only in the edit form.
-import { ApiError, type Attributes } from '../api';
+import { message, type Attributes } from '../api';
 import { useAsync } from '../hooks';
 import { isAdmin } from '../session';
 import { kindName, syncApi, type DataType } from '../sync';
@@ -68,7 +68,7 @@ export function PsaControls({ link, onChanged }: { link: ReturnType<typeof usePs
       link.reload();
       onChanged();
     } catch (e) {
-      toast(e instanceof ApiError ? e.detail : String(e), 'error');
+      toast(message(e), 'error');
     }
   };
   return (
