@@ -259,6 +259,7 @@ describe('PSA sync screens', () => {
     );
     await page.getByRole('heading', { name: contact.attributes.name }).waitFor();
     await page.getByRole('region', { name: 'PSA controls' }).locator('[data-state="syncing"]').waitFor();
+    await screenshot(page, '33-contact-syncing');
   });
 
   it('disconnects contacts with pause, then reconnects them', async () => {
