@@ -207,7 +207,7 @@ api::ResourceDef MakeSyncRunErrors() {
         Field::Computed("psa_type", FieldKind::kText, "t.external_type"),
         Field::Computed("psa_id", FieldKind::kText, "t.external_id"),
         Field::Computed("record_type", FieldKind::kText, "t.local_type"),
-        Field::Computed("record_id", FieldKind::kInt, "t.local_id"),
+        Field::Computed("record_id", FieldKind::kInt, "t.local_id").Filterable(),
         Field::LongText("detail").ReadOnly(),
     };
     domains::AddTimestamps(def.fields);
@@ -305,7 +305,7 @@ api::ResourceDef MakeManageDataRecords() {
             "psa_integration_type", FieldKind::kText, "CASE i.kind WHEN 'connectwise' THEN 'manage' ELSE i.kind END"
         ),
         Field::Computed("data_type", FieldKind::kText, "t.local_type").Filterable(),
-        Field::Computed("record_id", FieldKind::kInt, "t.local_id"),
+        Field::Computed("record_id", FieldKind::kInt, "t.local_id").Filterable(),
         Field::Computed(
             "name",
             FieldKind::kText,
@@ -546,6 +546,10 @@ Status SaveSettings(db::Tx& tx, int64_t account_id, int64_t integration_id, cons
 // write transaction and answers the item as it is afterwards.
 template <class Fn>
 Response ItemAction(api::Service& svc, Request& req, api::Context& ctx, Fn fn) {
+    if (Status s =
+            api::CheckRole(ctx.principal, api::AccessClass::kAdministration, api::Op::kUpdate, "manage_data_items");
+        !s.ok())
+        return jsonapi::ErrorResponse(s);
     auto tx = svc.db().Begin(db::TxMode::kWrite);
     if (!tx) return jsonapi::ErrorResponse(tx.status());
     Integration integration;
@@ -736,7 +740,11 @@ void RegisterRoutes(api::Service& svc, http::Router& router, std::function<void(
         all.push_back(MakeSyncRunErrors());
         all.push_back(MakeSyncJobs());
         all.push_back(MakeManageDataRecords());
-        for (auto& def : all) def.Finalise();
+        // Integrations, their runs and Manage Data are administration (SPEC SYNC, docs/ACCESS.md).
+        for (auto& def : all) {
+            def.access = api::AccessClass::kAdministration;
+            def.Finalise();
+        }
         return all;
     }();
     for (const auto& def : defs) api::RegisterResource(svc, router, def);
@@ -745,6 +753,10 @@ void RegisterRoutes(api::Service& svc, http::Router& router, std::function<void(
     // Start manual sync: a full run (SPEC SYNC-10), optionally confirming the orphans
     // the safety valve stopped: {"confirm_orphans": {"configurations": 37}}.
     svc.Add(router, M::kPost, "/api/integrations/{id}/sync", [&svc, on_enqueue](Request& req, api::Context& ctx) {
+        if (Status s =
+                api::CheckRole(ctx.principal, api::AccessClass::kAdministration, api::Op::kUpdate, "integrations");
+            !s.ok())
+            return jsonapi::ErrorResponse(s);
         auto id = ParseInt64(req.Param("id"));
         if (!id || *id <= 0)
             return jsonapi::ErrorResponse(Status::NotFound("integration " + std::string(req.Param("id")) + " not found")
@@ -817,6 +829,10 @@ void RegisterRoutes(api::Service& svc, http::Router& router, std::function<void(
     });
 
     svc.Add(router, M::kGet, "/api/manage_data_items", [&svc](Request& req, api::Context& ctx) {
+        if (Status s =
+                api::CheckRole(ctx.principal, api::AccessClass::kAdministration, api::Op::kRead, "manage_data_items");
+            !s.ok())
+            return jsonapi::ErrorResponse(s);
         auto lq = jsonapi::ParseListQuery(ctx.query);
         if (!lq) return jsonapi::ErrorResponse(lq.status());
         std::optional<int64_t> only;
@@ -856,6 +872,10 @@ void RegisterRoutes(api::Service& svc, http::Router& router, std::function<void(
         return Response::JsonApi(200, w.Take());
     });
     svc.Add(router, M::kGet, "/api/manage_data_items/{id}", [&svc](Request& req, api::Context& ctx) {
+        if (Status s =
+                api::CheckRole(ctx.principal, api::AccessClass::kAdministration, api::Op::kRead, "manage_data_items");
+            !s.ok())
+            return jsonapi::ErrorResponse(s);
         auto tx = svc.db().Begin(db::TxMode::kRead);
         if (!tx) return jsonapi::ErrorResponse(tx.status());
         Integration integration;

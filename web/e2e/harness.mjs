@@ -131,3 +131,61 @@ export async function apiCall(baseUrl, key, method, path, body) {
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
 }
+
+/**
+ * Starts `mortar sim VENDOR` on an ephemeral loopback port; resolves with its URL and the
+ * settings it prints (the credentials it accepts).
+ * @returns {Promise<{ url: string, settings: Record<string, string>, stop: () => Promise<void> }>}
+ */
+export async function startSim(vendor, args = []) {
+  const child = spawn(mortarBinary(), ['sim', vendor, '--listen', '127.0.0.1:0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d.toString()));
+  const { url, settings } = await new Promise((resolveSim, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`mortar sim did not start in 20 s:\n${stderr}`)), 20000);
+    child.stdout.on('data', (d) => {
+      out += d.toString();
+      const lines = out.split('\n');
+      const m = lines[0].match(/listening on (http:\/\/\S+)/);
+      // The settings follow the first line; the output ends with the last of them.
+      const done = m && out.endsWith('\n') && lines.length > 4;
+      if (!done) return;
+      clearTimeout(timer);
+      /** @type {Record<string, string>} */
+      const settings = {};
+      for (const line of lines.slice(1)) {
+        const kv = line.match(/^(\w+): (.*)$/);
+        if (kv) settings[kv[1]] = kv[2];
+      }
+      resolveSim({ url: m[1], settings });
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`mortar sim exited with ${code}:\n${stderr}`));
+    });
+  });
+  const exited = new Promise((r) => child.on('exit', r));
+  return {
+    url,
+    settings,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Calls a simulator's control API (/_sim/...). */
+export async function simControl(simUrl, path, body) {
+  const res = await fetch(simUrl + '/_sim' + path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`/_sim${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}

@@ -16,6 +16,9 @@ import { ActivityScreen } from './screens/activity';
 import { SearchScreen } from './screens/search';
 import { UsersScreen, GroupsScreen, ApiKeysScreen } from './screens/admin';
 import { AccountScreen } from './screens/account';
+import { IntegrationsScreen, RunsScreen } from './screens/integrations';
+import { ManageDataScreen } from './screens/manage_data';
+import { ContactScreen } from './screens/contact';
 
 type Route = [string, (p: Record<string, string>) => preact.JSX.Element];
 
@@ -25,6 +28,7 @@ const routes: Route[] = [
   ['/organizations/:id/:tab', (p) => <OrganizationScreen id={p.id} tab={p.tab} />],
   // The API's resource-url shapes: /<organization-id>/<kind>/<id>.
   ['/:org/configurations/:id', (p) => <ConfigurationScreen id={p.id} />],
+  ['/:org/contacts/:id', (p) => <ContactScreen id={p.id} />],
   ['/:org/docs/:id', (p) => <DocumentScreen id={p.id} />],
   ['/:org/assets/records/:id', (p) => <AssetScreen id={p.id} />],
   ['/activity', () => <ActivityScreen />],
@@ -33,6 +37,9 @@ const routes: Route[] = [
   ['/admin/groups', () => <GroupsScreen />],
   ['/admin/api-keys', () => <ApiKeysScreen />],
   ['/account', () => <AccountScreen />],
+  ['/account/integrations', () => <IntegrationsScreen />],
+  ['/account/integrations/:id/runs', (p) => <RunsScreen id={p.id} />],
+  ['/account/integrations/:id/manage-data', (p) => <ManageDataScreen id={p.id} />],
 ];
 
 function Redirect({ to }: { to: string }) {
@@ -71,6 +78,7 @@ const NAV: { href: string; label: string; icon: string; admin?: boolean }[] = [
   { href: '/admin/users', label: 'Users', icon: 'user', admin: true },
   { href: '/admin/groups', label: 'Groups', icon: 'users', admin: true },
   { href: '/admin/api-keys', label: 'API keys', icon: 'key', admin: true },
+  { href: '/account/integrations', label: 'Integrations', icon: 'plug', admin: true },
 ];
 
 function Sidebar({ path }: { path: string }) {

@@ -17,7 +17,7 @@ export function recordHref(
     case 'flexible-assets':
       return `/${orgId}/assets/records/${id}`;
     case 'contacts':
-      return `/organizations/${orgId}/contacts`;
+      return `/${orgId}/contacts/${id}`;
     case 'locations':
       return `/organizations/${orgId}/locations`;
     case 'checklists':

@@ -1,6 +1,6 @@
 // The signed-in user's own account: who they are, and changing their password
 // (PATCH /api/web_sessions/current; other sessions of the user are ended).
-import { changePassword, useSession } from '../session';
+import { changePassword, isAdmin, useSession } from '../session';
 import { PageHeader, toast } from '../ui/basics';
 import { FormDialog } from '../ui/form';
 import { useState } from 'preact/hooks';
@@ -24,6 +24,15 @@ export function AccountScreen() {
           Change password
         </button>
       </div>
+      {isAdmin() && (
+        <div class="card card-pad section">
+          <h2>Integrations</h2>
+          <p class="page-sub">Connect a PSA, follow its syncs and manage the synced data.</p>
+          <a class="btn" href="/account/integrations">
+            Open integrations
+          </a>
+        </div>
+      )}
       {changing && (
         <FormDialog
           title="Change password"

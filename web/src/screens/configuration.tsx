@@ -22,6 +22,9 @@ import { CONFIGURATIONS } from './organization';
 import { formFields } from './resource_tab';
 import { can } from '../session';
 import { ActivityTable } from './activity';
+import { PsaControls, usePsaLink, withPsaOwned } from './psa_controls';
+import { LinkStateBadge } from '../ui/sync_state';
+import { useLocation } from '../router';
 
 const INTERFACE_FIELDS: FieldSpec[] = [
   { name: 'name', label: 'Name', placeholder: 'LAN' },
@@ -144,7 +147,9 @@ function Interfaces({ configId }: { configId: string }) {
 
 export function ConfigurationScreen({ id }: { id: string }) {
   const config = useAsync(() => api.one(`/configurations/${id}`), [id]);
-  const [editing, setEditing] = useState(false);
+  const link = usePsaLink('configurations', id);
+  const loc = useLocation();
+  const [editing, setEditing] = useState(loc.query.get('edit') === '1');
   const [deleting, setDeleting] = useState(false);
   const c = config.data?.attributes;
   const org = c ? String(c['organization-id']) : '';
@@ -168,6 +173,7 @@ export function ConfigurationScreen({ id }: { id: string }) {
                 <Badge tone="green">{String(c['configuration-status-name'])}</Badge>
               ) : null}
               {c.archived ? <Badge tone="amber">Archived</Badge> : null}
+              {link.data ? <LinkStateBadge state={link.data.attributes.state} /> : null}
               <span class="muted">Updated {formatTime(c['updated-at'])}</span>
             </span>
           )
@@ -217,6 +223,7 @@ export function ConfigurationScreen({ id }: { id: string }) {
               </div>
             ) : null}
           </div>
+          <PsaControls link={link} onChanged={config.reload} />
           <Interfaces configId={id} />
           <section class="section" aria-label="History">
             <div class="section-head">
@@ -232,7 +239,7 @@ export function ConfigurationScreen({ id }: { id: string }) {
       {editing && c && (
         <FormDialog
           title="Edit configuration"
-          fields={formFields(CONFIGURATIONS, org)}
+          fields={withPsaOwned('configurations', formFields(CONFIGURATIONS, org), c, link.data?.attributes.state)}
           record={c}
           submit={(a) => api.update(`/configurations/${id}`, 'configurations', id, a)}
           onClose={() => setEditing(false)}

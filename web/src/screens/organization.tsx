@@ -25,6 +25,7 @@ import { AssetsTab } from './assets';
 import { DocumentsTab } from './documents';
 import { ChecklistsTab } from './checklists';
 import { ActivityTable } from './activity';
+import { PsaControls, usePsaLink, withPsaOwned } from './psa_controls';
 
 type A = Attributes;
 
@@ -115,13 +116,14 @@ export const CONTACTS: KindDef<A> = {
   plural: 'Contacts',
   sort: 'last_name',
   emptyText: 'The people at this client you call: owners, office managers, key users.',
+  rowHref: (org, r) => `/${org}/contacts/${r.id}`,
   columns: [
     {
       label: 'Name',
       sort: 'last_name',
       render: (r) => (
         <span class="cell-title">
-          {text(r.attributes.name)}
+          <a href={`/${r.attributes['organization-id']}/contacts/${r.id}`}>{text(r.attributes.name)}</a>
           {r.attributes.important === true && <Badge tone="amber">Important</Badge>}
         </span>
       ),
@@ -221,9 +223,10 @@ const TABS = [
 
 export function OrganizationScreen({ id, tab }: { id: string; tab: string }) {
   const org = useAsync(() => api.one<OrgAttrs>(`/organizations/${id}`), [id]);
-  const [editing, setEditing] = useState(false);
-  const [deleting, setDeleting] = useState(false);
+  const link = usePsaLink('organizations', id);
   const loc = useLocation();
+  const [editing, setEditing] = useState(loc.query.get('edit') === '1');
+  const [deleting, setDeleting] = useState(false);
   const o = org.data?.attributes;
   return (
     <div class="page">
@@ -274,6 +277,7 @@ export function OrganizationScreen({ id, tab }: { id: string; tab: string }) {
           )}
         </div>
       )}
+      {o && <PsaControls link={link} onChanged={org.reload} />}
       {o && (
         <>
           <Tabs active={tab} tabs={TABS.map(([t, label]) => ({ id: t, label, href: `/organizations/${id}/${t}` }))} />
@@ -292,7 +296,12 @@ export function OrganizationScreen({ id, tab }: { id: string; tab: string }) {
       {editing && o && (
         <FormDialog
           title="Edit organization"
-          fields={ORG_FIELDS}
+          fields={withPsaOwned(
+            'organizations',
+            ORG_FIELDS,
+            org.data!.attributes as unknown as Attributes,
+            link.data?.attributes.state,
+          )}
           record={org.data!.attributes as unknown as Attributes}
           submit={(a) => api.update(`/organizations/${id}`, 'organizations', id, a)}
           onClose={() => setEditing(false)}

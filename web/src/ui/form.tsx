@@ -34,6 +34,9 @@ export interface FieldSpec {
   // value from the record, and turn the entered value into attributes.
   get?: (record: Attributes) => string;
   set?: (value: string, editing: boolean) => Attributes;
+  // Shown but not editable, with this reason (a PSA-owned field while the record syncs);
+  // its value is not sent.
+  readOnly?: string;
 }
 
 type Values = Record<string, string | boolean>;
@@ -54,6 +57,7 @@ function toAttributes(fields: FieldSpec[], values: Values, editing: boolean): At
   const out: Attributes = {};
   for (const f of fields) {
     if (editing && f.createOnly) continue;
+    if (f.readOnly) continue;
     const v = values[f.name];
     if (f.kind === 'checkbox') {
       out[f.name] = v === true;
@@ -273,6 +277,12 @@ export function FormFields({
                 />
               );
           }
+          if (f.readOnly)
+            input = (
+              <fieldset class="plain-fieldset readonly-field" disabled>
+                {input}
+              </fieldset>
+            );
           return (
             <div key={f.name} class={f.wide || f.kind === 'textarea' ? 'field field-wide' : 'field'}>
               {f.kind !== 'checkbox' && (
@@ -287,7 +297,8 @@ export function FormFields({
               )}
               {input}
               {invalid && <span class="field-error">{fieldError!.detail}</span>}
-              {f.help && f.kind !== 'checkbox' && !invalid && <span class="field-help">{f.help}</span>}
+              {f.readOnly && !invalid && <span class="field-help">{f.readOnly}</span>}
+              {f.help && f.kind !== 'checkbox' && !invalid && !f.readOnly && <span class="field-help">{f.help}</span>}
             </div>
           );
         })}

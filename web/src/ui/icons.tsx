@@ -6,6 +6,13 @@ const PATHS: Record<string, string> = {
   user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0',
   users: 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21a7 7 0 0 1 14 0M16 3.5a4 4 0 0 1 0 7M18 14a6 6 0 0 1 4 7',
   key: 'M15 9a6 6 0 1 0-5.2 5.95L12 17h3v3h3v-3l1-1-4-4.3A6 6 0 0 0 15 9zM8 9h.01',
+  plug: 'M9 2v5M15 2v5M6 7h12v4a6 6 0 0 1-12 0V7zM12 17v5',
+  warning: 'M12 3 2 21h20L12 3zM12 10v5M12 18h.01',
+  check: 'M4 12l5 5L20 6',
+  refresh: 'M20 11a8 8 0 0 0-14.9-3M4 4v4h4M4 13a8 8 0 0 0 14.9 3M20 20v-4h-4',
+  pause: 'M9 5v14M15 5v14',
+  lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
+  circle: 'M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16z',
 };
 
 export function Icon({ name, size = 18 }: { name: keyof typeof PATHS | string; size?: number }) {
