@@ -4,7 +4,17 @@ import { useState } from 'preact/hooks';
 import { api, type Attributes, type Resource } from '../api';
 import { useAsync, useList } from '../hooks';
 import { navigate } from '../router';
-import { Confirm, Empty, ErrorBanner, PageHeader, SkeletonBlock, formatDate, formatTime, toast } from '../ui/basics';
+import {
+  Confirm,
+  Empty,
+  ErrorBanner,
+  PageHeader,
+  SkeletonBlock,
+  formatDate,
+  formatTime,
+  toast,
+  RecordActions,
+} from '../ui/basics';
 import { FormDialog, type FieldSpec } from '../ui/form';
 import { DataTable, Pagination, type Column } from '../ui/table';
 import { can } from '../session';
@@ -278,18 +288,12 @@ export function AssetScreen({ id }: { id: string }) {
         subtitle={a && String(a['flexible-asset-type-name'])}
         actions={
           a && (
-            <>
-              {type && can('update') && (
-                <button type="button" class="btn" onClick={() => setEditing(true)}>
-                  Edit
-                </button>
-              )}
-              {can('delete') && (
-                <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
-                  Delete
-                </button>
-              )}
-            </>
+            <RecordActions
+              canEdit={Boolean(type) && can('update')}
+              canDelete={can('delete')}
+              onEdit={() => setEditing(true)}
+              onDelete={() => setDeleting(true)}
+            />
           )
         }
       />

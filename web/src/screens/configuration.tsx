@@ -15,6 +15,7 @@ import {
   text,
   toast,
   Mono,
+  RecordActions,
 } from '../ui/basics';
 import { FormDialog, type FieldSpec } from '../ui/form';
 import { DataTable, type Column } from '../ui/table';
@@ -180,18 +181,12 @@ export function ConfigurationScreen({ id }: { id: string }) {
         }
         actions={
           c && (
-            <>
-              {can('update') && (
-                <button type="button" class="btn" onClick={() => setEditing(true)}>
-                  Edit
-                </button>
-              )}
-              {can('delete') && (
-                <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
-                  Delete
-                </button>
-              )}
-            </>
+            <RecordActions
+              canEdit={can('update')}
+              canDelete={can('delete')}
+              onEdit={() => setEditing(true)}
+              onDelete={() => setDeleting(true)}
+            />
           )
         }
       />

@@ -4,7 +4,17 @@ import { api } from '../api';
 import { useAsync } from '../hooks';
 import { navigate, useLocation } from '../router';
 import { can } from '../session';
-import { Badge, Confirm, ErrorBanner, PageHeader, SkeletonBlock, formatTime, text, toast } from '../ui/basics';
+import {
+  Badge,
+  Confirm,
+  ErrorBanner,
+  PageHeader,
+  SkeletonBlock,
+  formatTime,
+  text,
+  toast,
+  RecordActions,
+} from '../ui/basics';
 import { FormDialog } from '../ui/form';
 import { CONTACTS } from './organization';
 import { formFields } from './resource_tab';
@@ -46,18 +56,12 @@ export function ContactScreen({ id }: { id: string }) {
         }
         actions={
           c && (
-            <>
-              {can('update') && (
-                <button type="button" class="btn" onClick={() => setEditing(true)}>
-                  Edit
-                </button>
-              )}
-              {can('delete') && (
-                <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
-                  Delete
-                </button>
-              )}
-            </>
+            <RecordActions
+              canEdit={can('update')}
+              canDelete={can('delete')}
+              onEdit={() => setEditing(true)}
+              onDelete={() => setDeleting(true)}
+            />
           )
         }
       />

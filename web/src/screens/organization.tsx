@@ -15,6 +15,7 @@ import {
   text,
   toast,
   Mono,
+  RecordActions,
 } from '../ui/basics';
 import { FormDialog } from '../ui/form';
 import { can } from '../session';
@@ -245,18 +246,12 @@ export function OrganizationScreen({ id, tab }: { id: string; tab: string }) {
         }
         actions={
           o && (
-            <>
-              {can('update', 'organizations') && (
-                <button type="button" class="btn" onClick={() => setEditing(true)}>
-                  Edit
-                </button>
-              )}
-              {can('delete', 'organizations') && (
-                <button type="button" class="btn btn-danger-text" onClick={() => setDeleting(true)}>
-                  Delete
-                </button>
-              )}
-            </>
+            <RecordActions
+              canEdit={can('update', 'organizations')}
+              canDelete={can('delete', 'organizations')}
+              onEdit={() => setEditing(true)}
+              onDelete={() => setDeleting(true)}
+            />
           )
         }
       />

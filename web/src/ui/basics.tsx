@@ -261,6 +261,34 @@ export function PageHeader({
   );
 }
 
+// The Edit and Delete buttons of a record page's header, each shown only when allowed.
+export function RecordActions({
+  canEdit,
+  canDelete,
+  onEdit,
+  onDelete,
+}: {
+  canEdit: boolean;
+  canDelete: boolean;
+  onEdit: () => void;
+  onDelete: () => void;
+}) {
+  return (
+    <>
+      {canEdit && (
+        <button type="button" class="btn" onClick={onEdit}>
+          Edit
+        </button>
+      )}
+      {canDelete && (
+        <button type="button" class="btn btn-danger-text" onClick={onDelete}>
+          Delete
+        </button>
+      )}
+    </>
+  );
+}
+
 export function Badge({
   children,
   tone = 'neutral',
