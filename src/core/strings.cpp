@@ -67,6 +67,30 @@ std::optional<int64_t> ParseInt64(std::string_view s) {
     return value;
 }
 
+std::string Base64Encode(std::string_view in) {
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((in.size() + 2) / 3 * 4);
+    size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+        const uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
+                           static_cast<uint8_t>(in[i + 2]);
+        out.push_back(kAlphabet[(n >> 18) & 63]);
+        out.push_back(kAlphabet[(n >> 12) & 63]);
+        out.push_back(kAlphabet[(n >> 6) & 63]);
+        out.push_back(kAlphabet[n & 63]);
+    }
+    if (i < in.size()) {
+        uint32_t n = static_cast<uint8_t>(in[i]) << 16;
+        if (i + 1 < in.size()) n |= static_cast<uint8_t>(in[i + 1]) << 8;
+        out.push_back(kAlphabet[(n >> 18) & 63]);
+        out.push_back(kAlphabet[(n >> 12) & 63]);
+        out.push_back(i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=');
+        out.push_back('=');
+    }
+    return out;
+}
+
 std::string HexEncode(std::string_view bytes) {
     static constexpr char kDigits[] = "0123456789abcdef";
     std::string out;

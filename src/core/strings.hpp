@@ -22,6 +22,8 @@ std::string ToLower(std::string_view s);
 std::optional<int64_t> ParseInt64(std::string_view s);
 // Lower-case hex of bytes.
 std::string HexEncode(std::string_view bytes);
+// Standard padded base64 (RFC 4648 section 4) of bytes.
+std::string Base64Encode(std::string_view bytes);
 // True when `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
 // nothing above U+10FFFF). The empty string is valid.
 bool IsValidUtf8(std::string_view s);

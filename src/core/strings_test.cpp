@@ -87,6 +87,18 @@ TEST(StringsTest, ParseInt64) {
     }
 }
 
+TEST(StringsTest, Base64EncodeFollowsRfc4648) {
+    // The test vectors of RFC 4648 section 10.
+    EXPECT_EQ(Base64Encode(""), "");
+    EXPECT_EQ(Base64Encode("f"), "Zg==");
+    EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+    EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+    EXPECT_EQ(Base64Encode("foob"), "Zm9vYg==");
+    EXPECT_EQ(Base64Encode("fooba"), "Zm9vYmE=");
+    EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+    EXPECT_EQ(Base64Encode(std::string("\xff\xfe\x00", 3)), "//4A");
+}
+
 TEST(StringsTest, HexEncode) {
     EXPECT_EQ(HexEncode(""), "");
     EXPECT_EQ(HexEncode("abc"), "616263");

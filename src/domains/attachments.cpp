@@ -136,19 +136,6 @@ Result<std::string> DecodeBase64(std::string_view text, const std::string& point
     return out;
 }
 
-std::string EncodeBase64(std::string_view bytes) {
-    std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(
-        out.data(),
-        out.size(),
-        reinterpret_cast<const unsigned char*>(bytes.data()),
-        bytes.size(),
-        sodium_base64_VARIANT_ORIGINAL
-    );
-    out.resize(out.size() - 1);  // the terminating NUL
-    return out;
-}
-
 // ---------------------------------------------------------------------------------
 // multipart/form-data (RFC 7578): the part named "attachment" (or "file") is the file,
 // a part named "name" the attachment's name.
@@ -221,7 +208,7 @@ Result<std::string> MultipartToJson(const http::Request& req) {
     w.Key("attachment");
     w.BeginObject();
     w.Key("content");
-    w.String(EncodeBase64(*content));
+    w.String(Base64Encode(*content));
     w.Key("file_name");
     w.String(file_name.value_or(""));
     w.EndObject();
@@ -386,7 +373,7 @@ Result<AttachmentFile> ReadAttachmentFile(const json::Value& attachment, const s
     file.content_type = known ? std::string(known->content_type) : "application/octet-stream";
     file.viewable = known && known->viewable;
     file.size = bytes->size();
-    file.base64 = EncodeBase64(*bytes);
+    file.base64 = Base64Encode(*bytes);
     return file;
 }
 

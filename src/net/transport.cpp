@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/json.hpp"
+#include "core/strings.hpp"
 #include "net/url.hpp"
 
 namespace mortar::net {
@@ -54,30 +55,6 @@ std::optional<int64_t> FromParts(int year, int month, int day, std::string_view 
     auto parsed = ParseTimestamp(buf);
     if (!parsed.ok()) return std::nullopt;
     return *parsed;
-}
-
-std::string Base64(std::string_view in) {
-    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((in.size() + 2) / 3 * 4);
-    size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        const uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
-                           static_cast<uint8_t>(in[i + 2]);
-        out.push_back(kAlphabet[(n >> 18) & 63]);
-        out.push_back(kAlphabet[(n >> 12) & 63]);
-        out.push_back(kAlphabet[(n >> 6) & 63]);
-        out.push_back(kAlphabet[n & 63]);
-    }
-    if (i < in.size()) {
-        uint32_t n = static_cast<uint8_t>(in[i]) << 16;
-        if (i + 1 < in.size()) n |= static_cast<uint8_t>(in[i + 1]) << 8;
-        out.push_back(kAlphabet[(n >> 18) & 63]);
-        out.push_back(kAlphabet[(n >> 12) & 63]);
-        out.push_back(i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=');
-        out.push_back('=');
-    }
-    return out;
 }
 
 class StaticHeaderAuth final : public AuthStrategy {
@@ -231,7 +208,7 @@ std::string BasicAuthorization(std::string_view user, std::string_view password)
     std::string pair(user);
     pair.push_back(':');
     pair.append(password);
-    return "Basic " + Base64(pair);
+    return "Basic " + Base64Encode(pair);
 }
 
 std::shared_ptr<AuthStrategy> StaticHeaders(std::vector<std::pair<std::string, std::string>> headers) {

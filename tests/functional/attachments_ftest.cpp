@@ -5,6 +5,7 @@
 // headers, deleted one by one or in bulk. Bad uploads write
 // nothing; another record's or another account's attachments are 404.
 
+#include "core/strings.hpp"
 #include "resource_test_base.hpp"
 
 namespace mortar::ftest {
@@ -21,29 +22,6 @@ std::string BinaryContent() {
         for (int b = 0; b < 256; ++b) bytes += static_cast<char>(b);
     }
     return bytes;
-}
-
-std::string Base64(std::string_view bytes) {
-    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                           (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
-        out += kAlphabet[n >> 18];
-        out += kAlphabet[(n >> 12) & 63];
-        out += kAlphabet[(n >> 6) & 63];
-        out += kAlphabet[n & 63];
-    }
-    if (i + 1 == bytes.size()) {
-        const unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-        out += std::string{kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], '=', '='};
-    } else if (i + 2 == bytes.size()) {
-        const unsigned n =
-            (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
-        out += std::string{kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], kAlphabet[(n >> 6) & 63], '='};
-    }
-    return out;
 }
 
 class AttachmentsTest : public BackendTest {
@@ -68,7 +46,8 @@ protected:
     }
     HttpResponse Upload(const std::string& file_name, std::string_view bytes) {
         return clients_->a.Post(
-            base_, Doc("attachments", {{"attachment", JObject{{"content", Base64(bytes)}, {"file_name", file_name}}}})
+            base_,
+            Doc("attachments", {{"attachment", JObject{{"content", Base64Encode(bytes)}, {"file_name", file_name}}}})
         );
     }
     int64_t org_id_ = 0, config_ = 0, other_config_ = 0;
@@ -113,7 +92,7 @@ TEST_P(AttachmentsTest, UploadListDownloadRenameDelete) {
     HttpResponse list = clients_->a.Get(base_);
     ASSERT_TRUE(HasStatus(list, 200));
     EXPECT_EQ(IdsOf(list.Json()), std::vector<int64_t>{id});
-    EXPECT_EQ(list.body.find(Base64(bytes).substr(0, 40)), std::string::npos) << "lists never carry content";
+    EXPECT_EQ(list.body.find(Base64Encode(bytes).substr(0, 40)), std::string::npos) << "lists never carry content";
 
     HttpResponse renamed = clients_->a.Patch(base_ + "/" + S(id), Doc("attachments", {{"name", "Rack (2026)"}}));
     ASSERT_TRUE(HasStatus(renamed, 200)) << renamed.Describe();
@@ -177,9 +156,9 @@ TEST_P(AttachmentsTest, BadUploadsWriteNothingAndScopesHold) {
         {JObject{{"attachment", "not an object"}}, "/data/attributes/attachment"},
         {JObject{{"attachment", JObject{{"content", "%%%not base64%%%"}, {"file_name", "x.pdf"}}}},
          "/data/attributes/attachment/content"},
-        {JObject{{"attachment", JObject{{"content", Base64("x")}, {"file_name", "../"}}}},
+        {JObject{{"attachment", JObject{{"content", Base64Encode("x")}, {"file_name", "../"}}}},
          "/data/attributes/attachment/file_name"},
-        {JObject{{"attachment", JObject{{"content", Base64("x")}}}}, "/data/attributes/attachment/file_name"},
+        {JObject{{"attachment", JObject{{"content", Base64Encode("x")}}}}, "/data/attributes/attachment/file_name"},
     };
     for (const auto& [attributes, pointer] : bad) {
         HttpResponse r = clients_->a.Post(base_, Doc("attachments", attributes));
@@ -191,7 +170,8 @@ TEST_P(AttachmentsTest, BadUploadsWriteNothingAndScopesHold) {
         BulkDoc(JArray{
             JObject{
                 {"type", "attachments"},
-                {"attributes", JObject{{"attachment", JObject{{"content", Base64("ok")}, {"file_name", "a.txt"}}}}}},
+                {"attributes",
+                 JObject{{"attachment", JObject{{"content", Base64Encode("ok")}, {"file_name", "a.txt"}}}}}},
             JObject{
                 {"type", "attachments"},
                 {"attributes", JObject{{"attachment", JObject{{"content", "@@"}, {"file_name", "b.txt"}}}}}}})
