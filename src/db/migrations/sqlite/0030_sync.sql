@@ -5,7 +5,7 @@
 CREATE TABLE integrations (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-    kind TEXT NOT NULL CHECK (kind IN ('autotask', 'connectwise', 'halopsa')),
+    kind TEXT NOT NULL CHECK (kind IN ('autotask', 'connectwise', 'halopsa', 'uniview')),
     name TEXT NOT NULL,
     -- Non-secret connection settings (URLs, ids, user names) as a JSON object.
     connection TEXT NOT NULL DEFAULT '{}',
