@@ -542,6 +542,16 @@ Status SaveSettings(db::Tx& tx, int64_t account_id, int64_t integration_id, cons
     return Status::Ok();
 }
 
+Status ReloadSettings(db::Tx& tx, int64_t account_id, Integration& in) {
+    auto stmt = tx.PrepareDynamic("SELECT settings FROM integrations WHERE account_id = $1 AND id = $2");
+    if (!stmt) return stmt.status();
+    stmt->Bind(1, account_id).Bind(2, in.id);
+    auto step = stmt->Step();
+    if (!step) return step.status();
+    if (*step) in.settings = std::string(stmt->row().GetText(0));
+    return Status::Ok();
+}
+
 // Runs `fn(tx, key, integration)` for POST /api/manage_data_items/{id}/<action> in one
 // write transaction and answers the item as it is afterwards.
 template <class Fn>
@@ -559,6 +569,9 @@ Response ItemAction(api::Service& svc, Request& req, api::Context& ctx, Fn fn) {
     if (!input) return jsonapi::ErrorResponse(input.status());
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
     if (Status s = fn(*tx, *key, integration, *input, now); !s.ok()) return jsonapi::ErrorResponse(s);
+    // The action may have changed the settings (disconnect rules): answer what is stored now.
+    if (Status s = ReloadSettings(*tx, ctx.principal.account_id, integration); !s.ok())
+        return jsonapi::ErrorResponse(s);
     auto items = RenderItems(*tx, ctx.principal.account_id, {integration}, key->local_type);
     if (!items) return jsonapi::ErrorResponse(items.status());
     if (Status s = api::BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <thread>
 
 #include "resource_test_base.hpp"
@@ -402,6 +403,93 @@ TEST_P(SyncTest, DisconnectReconnectAndDeleteAllOrphaned) {
     EXPECT_EQ(Total("/api/configurations"), 5) << run.Dump();
     r = api_->Delete("/api/configurations/" + std::to_string(cfg));
     EXPECT_EQ(r.status, 204) << r.Describe();
+}
+
+// SYNC-6: a disconnect narrowed to one PSA type touches only that type's records, keeps
+// new records of that type out, and a narrowed reconnect brings back only them.
+TEST_P(SyncTest, DisconnectNarrowedToAPsaType) {
+    sim::Simulator* sim = StartSim("connectwise", {.companies = 2, .sites = -1, .contacts = 2, .configurations = 16});
+    ASSERT_NE(sim, nullptr);
+    const int64_t integration = CreateIntegration(*sim, {{"configurations", JObject{{"include_inactive", true}}}});
+    ASSERT_EQ(StringAt(Sync(integration), "outcome"), "ok");
+    // The configurations by PSA type, as Manage Data lists them.
+    auto by_type = [&](std::string_view state) {
+        std::map<std::string, std::vector<int64_t>> out;
+        HttpResponse r = api_->Get(
+            "/api/manage_data_records?page[size]=1000&filter[integration_id]=" + std::to_string(integration) +
+            "&filter[data_type]=configurations&filter[state]=" + std::string(state)
+        );
+        EXPECT_EQ(r.status, 200) << r.Describe();
+        const json::Value data = ValueAt(r.Json(), "data");
+        if (!data.is_array()) return out;
+        for (const json::Value& d : data.as_array()) {
+            out[StringAt(d, "attributes.psa-type-id")].push_back(std::stoll(StringAt(d, "attributes.psa-id")));
+        }
+        return out;
+    };
+    const auto types = by_type("syncing");
+    ASSERT_GE(types.size(), 2u) << "the data set needs configurations of two PSA types";
+    const std::string type = types.begin()->first;
+    const std::vector<int64_t>& of_type = types.begin()->second;
+    const int64_t others = 16 - static_cast<int64_t>(of_type.size());
+    const int64_t item_id = IdOf(Item(integration, "configurations"));
+    const std::string base = "/api/manage_data_items/" + std::to_string(item_id);
+
+    HttpResponse r = api_->Post(
+        base + "/disconnect", Doc("manage_data_items", {{"mode", "pause"}, {"psa_type_id", json::Value(type)}})
+    );
+    ASSERT_EQ(r.status, 200) << r.Describe();
+    EXPECT_EQ(IntAt(r.Json(), "data.attributes.disconnected-count"), static_cast<int64_t>(of_type.size()));
+    EXPECT_EQ(IntAt(r.Json(), "data.attributes.syncing-count"), others);
+    EXPECT_EQ(StringAt(r.Json(), "data.attributes.disconnected-rules.0.psa-type-id"), type) << r.Describe();
+    EXPECT_EQ(by_type("disconnected").size(), 1u);
+
+    // Upstream changes: the paused type is left alone, the others sync, and a new record
+    // of the paused type is not created.
+    const int64_t paused_psa = of_type.front();
+    const int64_t paused_local = Linked("/api/configurations", "connectwise", paused_psa);
+    const int64_t other_psa = std::next(types.begin())->second.front();
+    const int64_t other_local = Linked("/api/configurations", "connectwise", other_psa);
+    ASSERT_NE(paused_local, 0);
+    ASSERT_NE(other_local, 0);
+    const int64_t later = sim->NowMillis() + 1000;
+    ASSERT_TRUE(sim->data().Update(sim::Kind::kConfiguration, paused_psa, JObject{{"name", "P " + tag_}}, later).ok());
+    ASSERT_TRUE(sim->data().Update(sim::Kind::kConfiguration, other_psa, JObject{{"name", "O " + tag_}}, later).ok());
+    auto added = sim->data().Add(
+        sim::Kind::kConfiguration,
+        JObject{{"company_id", 1}, {"type_id", std::stoi(type)}, {"name", "New " + tag_}},
+        later
+    );
+    ASSERT_TRUE(added.ok()) << added.status().message();
+    json::Value run = Sync(integration);
+    EXPECT_EQ(StringAt(run, "outcome"), "ok") << run.Dump();
+    auto name_of = [&](int64_t id) {
+        return StringAt(api_->Get("/api/configurations/" + std::to_string(id)).Json(), "data.attributes.name");
+    };
+    EXPECT_NE(name_of(paused_local), "P " + tag_);
+    EXPECT_EQ(name_of(other_local), "O " + tag_);
+    EXPECT_EQ(Total("/api/configurations?filter[name]=New%20" + tag_), 0);
+
+    // Reconnect narrowed to the type: its records sync again, the new one is created.
+    r = api_->Post(base + "/reconnect", Doc("manage_data_items", {{"psa_type_id", json::Value(type)}}));
+    ASSERT_EQ(r.status, 200) << r.Describe();
+    EXPECT_EQ(IntAt(r.Json(), "data.attributes.disconnected-count"), 0);
+    const json::Value rules = ValueAt(r.Json(), "data.attributes.disconnected-rules");
+    EXPECT_TRUE(rules.is_array() && rules.as_array().empty()) << r.Describe();
+    run = Sync(integration);
+    EXPECT_EQ(StringAt(run, "outcome"), "ok") << run.Dump();
+    EXPECT_EQ(name_of(paused_local), "P " + tag_);
+    EXPECT_EQ(Total("/api/configurations?filter[name]=New%20" + tag_), 1);
+
+    // Permanently disconnecting one type removes only its links; its records stay.
+    r = api_->Post(
+        base + "/disconnect", Doc("manage_data_items", {{"mode", "permanent"}, {"psa_type_id", json::Value(type)}})
+    );
+    ASSERT_EQ(r.status, 200) << r.Describe();
+    EXPECT_EQ(IntAt(r.Json(), "data.attributes.total-count"), others);
+    EXPECT_EQ(Total("/api/configurations"), 17);
+    EXPECT_EQ(api_->Delete("/api/configurations/" + std::to_string(paused_local)).status, 204);
+    EXPECT_EQ(api_->Delete("/api/configurations/" + std::to_string(other_local)).status, 422);
 }
 
 // SYNC-9: a run that would orphan most of a type stops and asks for confirmation.
