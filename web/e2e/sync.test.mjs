@@ -262,6 +262,34 @@ describe('PSA sync screens', () => {
     await screenshot(page, '33-contact-syncing');
   });
 
+  it('shows a sync error with its detail on the record page until a run applies it again', async () => {
+    const syncing = await links('filter[data_type]=configurations&filter[state]=syncing');
+    const broken = syncing[syncing.length - 1];
+    const psaId = Number(broken.attributes['psa-id']);
+    await simControl(sim.url, '/mutate', { kind: 'configurations', op: 'update', id: psaId, set: { name: '' } });
+    const { row, run } = await startFromList();
+    assert.equal(run.attributes.outcome, 'ok', run.attributes.detail ?? '');
+    assert.equal(run.attributes['error-count'], 1);
+    await row.locator('[data-status="ok"]').waitFor();
+    const a = broken.attributes;
+    await page.goto(server.url + `/${a['organization-id']}/configurations/${a['record-id']}`);
+    const panel = page.getByRole('region', { name: 'PSA controls' });
+    await panel.locator('[data-state="error"]').getByText('Sync error').waitFor();
+    await panel
+      .getByRole('note')
+      .getByText(/has no name/)
+      .waitFor();
+    // The Mortar record kept its name; a record in error may be edited.
+    await page.getByRole('heading', { name: a.name }).waitFor();
+    await screenshot(page, '34-configuration-sync-error');
+
+    await simControl(sim.url, '/mutate', { kind: 'configurations', op: 'update', id: psaId, set: { name: a.name } });
+    await syncFromList();
+    await page.goto(server.url + `/${a['organization-id']}/configurations/${a['record-id']}`);
+    await panel.locator('[data-state="syncing"]').waitFor();
+    assert.equal(await panel.getByRole('note').count(), 0);
+  });
+
   it('disconnects contacts with pause, then reconnects them', async () => {
     const contacts = await links('filter[data_type]=contacts&filter[state]=syncing');
     assert.ok(contacts.length > 0);
