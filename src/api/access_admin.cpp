@@ -192,6 +192,11 @@ ResourceDef MakeUsers(db::Dialect dialect) {
     def.access = AccessClass::kAdministration;
     def.hooks.before_write = BeforeUserWrite;
     def.hooks.after_write = AfterUserWrite;
+    // An administrator cannot lock themselves out by deleting their own user either.
+    def.hooks.refuse_delete = [](const auth::Principal& principal, int64_t id) {
+        if (principal.user_id != 0 && principal.user_id == id) return Status::Unprocessable("can't delete yourself");
+        return Status::Ok();
+    };
     return def;
 }
 

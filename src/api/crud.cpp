@@ -1203,6 +1203,7 @@ Result<std::string> DeleteRecord(
 ) {
     const int64_t account_id = ctx.principal.account_id;
     MORTAR_RETURN_IF_ERROR(CheckRecord(tx, scope, ctx.principal, id));
+    if (scope.c.def.hooks.refuse_delete) MORTAR_RETURN_IF_ERROR(scope.c.def.hooks.refuse_delete(ctx.principal, id));
     auto before = RenderOne(tx, scope.c, account_id, id, ctx.public_base);
     if (!before) return before.status();
     if (scope.c.def.hooks.before_delete) MORTAR_RETURN_IF_ERROR(scope.c.def.hooks.before_delete(tx, account_id, id));

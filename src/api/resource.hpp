@@ -221,6 +221,9 @@ struct Hooks {
     // Runs inside the delete transaction just before the row `id` of the account is
     // deleted: removes what belongs to it (attachments, embedded passwords).
     std::function<Status(db::Tx&, int64_t account_id, int64_t id)> before_delete;
+    // Runs before any delete of the row `id` by `principal` (single and bulk): may refuse
+    // it (422) for who is asking, e.g. an administrator deleting their own user.
+    std::function<Status(const auth::Principal& principal, int64_t id)> refuse_delete;
 };
 
 // A read-only sub-resource answered with raw bytes: GET /api/<path>/{id}/<name> (and

@@ -349,6 +349,8 @@ TEST_P(WebSessionsTest, AdministratorsManageUsersGroupsAndKeys) {
     EXPECT_TRUE(IsErrorResponse(
         admin.Patch(self, Doc("mortar-users", {{"disabled", true}})), 422, {"/data/attributes/disabled"}
     ));
+    EXPECT_TRUE(IsErrorResponse(admin.Delete(self), 422));
+    EXPECT_TRUE(HasStatus(admin.Get(self), 200)) << "still there";
 
     // Keys: created with the secret shown once, listed without it, revoked at once.
     HttpResponse key =
