@@ -8,6 +8,7 @@
 #include "core/json.hpp"
 #include "core/json_writer.hpp"
 #include "core/log.hpp"
+#include "sync/connect.hpp"
 #include "sync/settings.hpp"
 #include "vault/vault.hpp"
 
@@ -70,24 +71,12 @@ std::string MarksJson(const std::map<std::string, int64_t>& marks) {
 struct Loaded {
     std::string kind;
     std::string name;
-    std::map<std::string, std::string> connection;
+    std::string connection;  // JSON
     std::optional<std::string> envelope;
     Settings settings;
     std::map<std::string, int64_t> watermarks;
     std::map<std::string, int64_t> confirmed;
 };
-
-Status ReadStringObject(std::string_view text, std::map<std::string, std::string>& out, const char* what) {
-    auto parsed = json::Parse(text);
-    if (!parsed || !parsed->is_object()) return Status::Internal(std::string(what) + " is not a JSON object");
-    for (const auto& [k, v] : parsed->as_object()) {
-        if (v.is_string())
-            out[k] = v.as_string();
-        else if (v.is_int())
-            out[k] = std::to_string(v.as_int());
-    }
-    return Status::Ok();
-}
 
 // The outcome's integration status: ok, error, credentials_invalid.
 std::string_view IntegrationStatus(std::string_view outcome) {
@@ -121,7 +110,7 @@ Result<RunSummary> Engine::Run(const RunOptions& options) {
         const db::Row& row = stmt->row();
         in.kind = std::string(row.GetText(0));
         in.name = std::string(row.GetText(1));
-        MORTAR_RETURN_IF_ERROR(ReadStringObject(row.GetText(2), in.connection, "the connection"));
+        in.connection = std::string(row.GetText(2));
         if (!row.IsNull(3)) in.envelope = std::string(row.GetText(3));
         auto settings = ParseSettingsText(row.GetText(4));
         if (!settings) return settings.status();
@@ -160,31 +149,13 @@ Result<RunSummary> Engine::Run(const RunOptions& options) {
     std::string outcome = "ok";
     std::unique_ptr<connectors::Connector> connector;
     {
-        std::map<std::string, std::string> settings = in.connection;
-        Status opened = Status::Ok();
-        if (in.envelope) {
-            if (!vault_) {
-                opened = Status::Unavailable("the vault is not configured");
-            } else {
-                auto plain = vault_->Open(*in.envelope, CredentialsContext(options.account_id, options.integration_id));
-                if (!plain) {
-                    opened = Status::Internal("the stored credentials cannot be opened");
-                } else {
-                    opened = ReadStringObject(*plain, settings, "the credentials");
-                }
-            }
-        }
-        if (opened.ok()) {
-            auto made = factory_(in.kind, settings);
-            if (made) {
-                connector = std::move(*made);
-            } else {
-                opened = made.status();
-            }
-        }
-        if (!opened.ok()) {
-            outcome = opened.code() == Code::kUnauthenticated ? "credentials_invalid" : "error";
-            problems.push_back("cannot connect: " + opened.message());
+        const IntegrationConnection how{.kind = in.kind, .connection_json = in.connection, .envelope = in.envelope};
+        auto made = OpenConnector(vault_, factory_, options.account_id, options.integration_id, how);
+        if (made) {
+            connector = std::move(*made);
+        } else {
+            outcome = made.status().code() == Code::kUnauthenticated ? "credentials_invalid" : "error";
+            problems.push_back("cannot connect: " + made.status().message());
         }
     }
 

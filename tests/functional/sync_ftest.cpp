@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "resource_test_base.hpp"
@@ -490,6 +491,60 @@ TEST_P(SyncTest, DisconnectNarrowedToAPsaType) {
     EXPECT_EQ(Total("/api/configurations"), 17);
     EXPECT_EQ(api_->Delete("/api/configurations/" + std::to_string(paused_local)).status, 204);
     EXPECT_EQ(api_->Delete("/api/configurations/" + std::to_string(other_local)).status, 422);
+}
+
+// SYNC-1: the setup screen offers the PSA's own type and status lists, read from the PSA.
+TEST_P(SyncTest, PsaLookupListsComeFromThePsa) {
+    for (const char* vendor : kVendors) {
+        SCOPED_TRACE(vendor);
+        sim::Simulator* sim = StartSim(vendor, {.companies = 1, .sites = 0, .contacts = 0, .configurations = 1});
+        ASSERT_NE(sim, nullptr);
+        const int64_t integration = CreateIntegration(*sim);
+        const std::string base = "/api/integrations/" + std::to_string(integration) + "/psa_lookups";
+        HttpResponse r = api_->Get(base + "?filter[kind]=configuration_type");
+        ASSERT_EQ(r.status, 200) << r.Describe();
+        std::set<std::string> names;
+        const json::Value data = ValueAt(r.Json(), "data");
+        ASSERT_TRUE(data.is_array()) << r.Describe();
+        for (const json::Value& d : data.as_array()) {
+            EXPECT_EQ(StringAt(d, "type"), "psa-lookups");
+            EXPECT_EQ(StringAt(d, "attributes.kind"), "configuration_type");
+            EXPECT_FALSE(StringAt(d, "attributes.psa-id").empty());
+            names.insert(StringAt(d, "attributes.name"));
+        }
+        std::set<std::string> expected;
+        for (const sim::Lookup& l : sim::ConfigurationTypes()) expected.insert(l.name);
+        EXPECT_EQ(names, expected) << r.Describe();
+        // Every list the vendor has, and which kinds those are.
+        r = api_->Get(base);
+        ASSERT_EQ(r.status, 200) << r.Describe();
+        const json::Value kinds = ValueAt(r.Json(), "meta.supported-kinds");
+        ASSERT_TRUE(kinds.is_array()) << r.Describe();
+        EXPECT_GE(kinds.as_array().size(), 1u);
+        EXPECT_EQ(
+            IntAt(r.Json(), "meta.total-count"), static_cast<int64_t>(ValueAt(r.Json(), "data").as_array().size())
+        );
+        EXPECT_TRUE(IsErrorResponse(api_->Get(base + "?filter[kind]=contact"), 400));
+        // Credentials refused: 409 saying to re-enter them; no secret in the answer.
+        sim->WithFaults([](sim::Faults& f) { f.bad_credentials = true; });
+        r = api_->Get(base + "?filter[kind]=configuration_type");
+        EXPECT_TRUE(IsErrorResponse(r, 409)) << r.Describe();
+        EXPECT_NE(r.body.find("re-enter"), std::string::npos) << r.body;
+        for (const auto& [k, v] : sim->Credentials()) {
+            if (!IsSecret(k)) continue;
+            EXPECT_EQ(r.body.find(v), std::string::npos) << k;
+        }
+        sim->WithFaults([](sim::Faults& f) { f.bad_credentials = false; });
+        // The PSA gone: 502 naming it.
+        sim->Stop();
+        r = api_->Get(base + "?filter[kind]=configuration_type");
+        EXPECT_TRUE(IsErrorResponse(r, 502)) << r.Describe();
+        EXPECT_NE(r.body.find("could not be reached"), std::string::npos) << r.body;
+    }
+    // Another account's integration is a missing one.
+    const int64_t theirs = IdOf(ValueAt(api_->Get("/api/integrations").Json(), "data.0"));
+    NewAccount();
+    EXPECT_TRUE(IsErrorResponse(api_->Get("/api/integrations/" + std::to_string(theirs) + "/psa_lookups"), 404));
 }
 
 // SYNC-9: a run that would orphan most of a type stops and asks for confirmation.
