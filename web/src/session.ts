@@ -36,6 +36,11 @@ export function isAdmin(): boolean {
   return current?.role === 'administrator';
 }
 
+// Matching backup portal customers and assets (administrators and managers).
+export function canMatch(): boolean {
+  return current?.role === 'administrator' || current?.role === 'manager';
+}
+
 // Asks the server whether the cookie is a live session.
 export async function loadSession(): Promise<void> {
   try {
