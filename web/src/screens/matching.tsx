@@ -496,6 +496,7 @@ export function MatchingScreen({ id }: { id?: string }) {
   ];
   const ignoredColumns: Column<CustomerAttrs>[] = [
     customer,
+    { label: 'Why', render: (r) => <span class="muted">{text(r.attributes.reason)}</span> },
     {
       label: 'Actions',
       class: 'col-actions',
@@ -905,6 +906,7 @@ export function MatchDevicesScreen({ id }: { id: string }) {
   ];
   const ignoredColumns: Column<AssetAttrs>[] = [
     asset,
+    { label: 'Why', render: (r) => <span class="muted">{text(r.attributes.reason)}</span> },
     {
       label: 'Actions',
       class: 'col-actions',
