@@ -41,6 +41,11 @@ export function canMatch(): boolean {
   return current?.role === 'administrator' || current?.role === 'manager';
 }
 
+// Sync now of a configuration's backup data (editors and above).
+export function canSyncBackup(): boolean {
+  return canMatch() || current?.role === 'editor';
+}
+
 // Asks the server whether the cookie is a live session.
 export async function loadSession(): Promise<void> {
   try {

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, api, type Resource } from '../api';
 import { backupApi, relativeTime, storageText, type AssetAttrs, type CompareRow } from '../backup';
 import { useAsync } from '../hooks';
-import { can } from '../session';
+import { canSyncBackup } from '../session';
 import { BackupOutcome } from '../ui/backup_state';
 import { ErrorBanner, Modal, SkeletonBlock, formatTime, text } from '../ui/basics';
 import { Icon } from '../ui/icons';
@@ -59,7 +59,7 @@ function Facts({ a }: { a: AssetAttrs }) {
         <dt>Last result</dt>
         <dd>
           <BackupOutcome status={a['last-backup-status']} successful={a['last-backup-successful']} />
-          {a['last-backup-type'] && <span class="muted small"> {a['last-backup-type']}</span>}
+          {a['last-backup-type'] && <span class="muted small backup-type">{a['last-backup-type']}</span>}
         </dd>
       </div>
     </dl>
@@ -172,7 +172,7 @@ function SyncBadge({ asset, onSynced }: { asset: Resource<AssetAttrs>; onSynced:
         <button type="button" class="btn btn-small" onClick={() => setComparing(true)}>
           Compare data
         </button>
-        {can('update') && (
+        {canSyncBackup() && (
           <button type="button" class="btn btn-small" disabled={syncing} aria-busy={syncing} onClick={syncNow}>
             <span class={syncing ? 'sync-spin' : undefined}>
               <Icon name="refresh" size={15} />

@@ -36,6 +36,12 @@ import { RecordSearch, type Hit } from '../ui/org_picker';
 import { DataTable, Pagination, type Column } from '../ui/table';
 
 const PAGE_SIZE = 25;
+
+// "1 asset", "3 assets".
+function plural(n: number | null | undefined, word: string): string {
+  const v = Number(n ?? 0);
+  return `${number.format(v)} ${word}${v === 1 ? '' : 's'}`;
+}
 const TABS: { id: MatchTab; label: string }[] = [
   { id: 'unmatched', label: 'Unmatched' },
   { id: 'matched', label: 'Matched' },
@@ -376,8 +382,7 @@ export function MatchingScreen({ id }: { id?: string }) {
       <span class="stack">
         <span class="cell-title">{r.attributes.name}</span>
         <span class="muted small">
-          {number.format(r.attributes['asset-count'] ?? 0)} assets ·{' '}
-          {number.format(r.attributes['appliance-count'] ?? 0)} appliances
+          {plural(r.attributes['asset-count'], 'asset')} · {plural(r.attributes['appliance-count'], 'appliance')}
         </span>
       </span>
     ),
@@ -814,7 +819,7 @@ export function MatchDevicesScreen({ id }: { id: string }) {
           label={`Match ${r.attributes.name} to`}
           resourceType="configurations"
           organizationId={orgId}
-          placeholder="Type to find a configuration…"
+          placeholder="Find a configuration…"
           disabled={busy === r.id || orgId === null}
           onPick={(h) => matchTo(r, h)}
         />

@@ -12,7 +12,7 @@ export function RecordSearch({
   onPick,
   resourceType = 'organizations',
   organizationId,
-  placeholder = 'Type to find an organization…',
+  placeholder = 'Find an organization…',
   disabled,
 }: {
   id: string;
