@@ -210,8 +210,8 @@ describe('backup portal screens', () => {
     // No PSA settings for a backup portal.
     assert.equal(await dialog.getByRole('region', { name: 'Sync settings' }).count(), 0);
     await dialog.getByLabel('Name', { exact: true }).fill('Unitrends');
-    await dialog.getByLabel('Client ID', { exact: true }).fill(sim.settings.client_id);
     await dialog.getByLabel('Client secret', { exact: true }).fill(sim.settings.client_secret);
+    await dialog.getByLabel('Client ID', { exact: true }).fill(sim.settings.client_id);
     await dialog.getByLabel('Token URL (optional)').fill(sim.settings.token_url);
     await dialog.getByLabel('API URL (optional)').fill(sim.settings.api_url);
     await screenshot(page, '40-uniview-setup');
@@ -329,8 +329,11 @@ describe('backup portal screens', () => {
     await row('Matched customers', fx.unmatched[0].name).getByRole('button', { name: 'Change match' }).click();
     const dialog = page.getByRole('dialog', { name: `Change match of ${fx.unmatched[0].name}` });
     await dialog.getByText('Zeta Holdings').waitFor();
+    // By keyboard: the first hit is active, Enter picks it.
     await dialog.getByLabel('New organization').fill('Omega');
-    await dialog.getByRole('option', { name: 'Omega Partners' }).click();
+    await dialog.getByRole('option', { name: 'Omega Partners' }).waitFor();
+    await dialog.getByLabel('New organization').press('Enter');
+    await dialog.getByText('Match to Omega Partners').waitFor();
     await dialog.getByRole('button', { name: 'Match', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
     await row('Matched customers', fx.unmatched[0].name).getByRole('link', { name: 'Omega Partners' }).waitFor();
