@@ -403,26 +403,39 @@ describe('backup portal screens', () => {
     const config = await api('GET', `/configurations/${created.attributes['configuration-id']}`);
     assert.equal(String(config.data.attributes['organization-id']), fx.orgs.auto);
 
-    // Selected rows.
+    // Selected rows; one of them is matched by someone else meanwhile, so it fails on its own.
     for (const a of [two, three]) {
       await row('Unmatched assets', a.name)
         .getByRole('checkbox', { name: `Select ${a.name}` })
         .check();
     }
+    const third = await assetNamed(three.name);
+    await api('POST', `/backup_assets/${third.id}/actions/match`, {
+      data: { attributes: { 'configuration-id': Number(fx.configs.searched) } },
+    });
     await page.getByRole('button', { name: 'Create selected (2)' }).click();
     dialog = page.getByRole('dialog', { name: 'Create 2 configurations' });
     await dialog.getByText('do not sync to the PSA unless you save them there manually').waitFor();
+    const bulk = page.waitForResponse((r) => r.url().endsWith('/backup_assets/actions/create_configurations'));
     await dialog.getByRole('button', { name: 'Create 2 configurations' }).click();
+    const meta = (await (await bulk).json()).meta;
+    assert.equal(meta.created, 1);
+    assert.equal(meta.failed.length, 1);
     const done = page.getByRole('dialog', { name: 'Configurations created' });
-    await done.getByText('2 configurations created').waitFor();
+    await done.getByText('1 configuration created, 1 failed.').waitFor();
+    const failedItem = done.getByRole('list', { name: 'Failed items' }).getByRole('listitem');
+    await failedItem.getByText(three.name).waitFor();
+    await failedItem.getByText(meta.failed[0].detail).waitFor();
+    await screenshot(page, '46-bulk-create-failed-item');
     await done.getByRole('button', { name: 'Done' }).click();
-    for (const a of [two, three]) assert.equal((await assetNamed(a.name)).attributes.state, 'created');
+    assert.equal((await assetNamed(two.name)).attributes.state, 'created');
+    assert.equal((await assetNamed(three.name)).attributes.state, 'manual');
 
     // All remaining.
     await page.getByRole('button', { name: 'Create all remaining' }).click();
     dialog = page.getByRole('dialog', { name: 'Create configurations' });
     await dialog.getByText('do not sync to the PSA unless you save them there manually').waitFor();
-    await screenshot(page, '46-bulk-create-warning');
+    await screenshot(page, '46-bulk-create-all-warning');
     await dialog.getByRole('button', { name: 'Create configurations' }).click();
     await page
       .getByRole('dialog', { name: 'Configurations created' })
