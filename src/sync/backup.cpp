@@ -681,7 +681,7 @@ Result<std::vector<int64_t>> MatchCustomers(
             tx,
             "UPDATE backup_customers SET state = $2, organization_id = $3, score_milli = $4, reason = $5, "
             "suggested_organization_id = $6, suggested_score_milli = $7, suggested_reason = $8, updated_at = $9 WHERE "
-            "id = $1",
+            "id = $1 AND state = $10",
             {row.id,
              std::string_view(d.state),
              OptInt(d.local_id),
@@ -690,7 +690,8 @@ Result<std::vector<int64_t>> MatchCustomers(
              OptInt(d.suggested_id),
              OptInt(d.suggested_score),
              Opt(d.suggested_reason),
-             std::string_view(now)}
+             std::string_view(now),
+             std::string_view(row.state)}
         );
         if (!n) return n.status();
     }
@@ -822,7 +823,7 @@ Status MatchAssets(db::Tx& tx, int64_t account_id, int64_t integration_id, const
             tx,
             "UPDATE backup_assets SET state = $2, configuration_id = $3, score_milli = $4, reason = $5, "
             "suggested_configuration_id = $6, suggested_score_milli = $7, suggested_reason = $8, updated_at = $9 "
-            "WHERE id = $1",
+            "WHERE id = $1 AND state = $10",
             {row.id,
              std::string_view(d.state),
              OptInt(d.local_id),
@@ -831,9 +832,11 @@ Status MatchAssets(db::Tx& tx, int64_t account_id, int64_t integration_id, const
              OptInt(d.suggested_id),
              OptInt(d.suggested_score),
              Opt(d.suggested_reason),
-             std::string_view(now)}
+             std::string_view(now),
+             std::string_view(row.state)}
         );
         if (!n) return n.status();
+        if (*n == 0) continue;  // decided by a person meanwhile
         auto del = Exec(tx, "DELETE FROM match_candidates WHERE backup_asset_id = $1", {row.id});
         if (!del) return del.status();
         int64_t position = 0;
