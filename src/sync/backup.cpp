@@ -487,8 +487,9 @@ Status StoreAssets(
     return Status::Ok();
 }
 
-// Upserts backup jobs; keeps the newest kBackupJobsKept per asset.
-Status StoreBackups(db::Tx& tx, const ApplyScope& scope, const std::vector<ExternalRecord>& records, Counts* counts) {
+// Upserts backup jobs (not counted in the run's records); keeps the newest
+// kBackupJobsKept per asset.
+Status StoreBackups(db::Tx& tx, const ApplyScope& scope, const std::vector<ExternalRecord>& records) {
     const std::string now = FormatTimestamp(scope.clock->NowMillis());
     std::unordered_set<std::string> assets;
     for (const ExternalRecord& r : records) {
@@ -519,7 +520,6 @@ Status StoreBackups(db::Tx& tx, const ApplyScope& scope, const std::vector<Exter
              std::string_view(now)}
         );
         if (!n) return n.status();
-        if (counts) ++counts->created;
     }
     for (const std::string& asset : assets) {
         auto n = Exec(
@@ -913,8 +913,7 @@ Status RunBackupSync(
         const bool complete = listing(EntityKind::kBackup, fetch, records);
         if (state.outcome == "credentials_invalid") return Status::Ok();
         MORTAR_RETURN_IF_ERROR(store([&](db::Tx& tx) -> Status {
-            Counts jobs;
-            MORTAR_RETURN_IF_ERROR(StoreBackups(tx, scope, records, &jobs));
+            MORTAR_RETURN_IF_ERROR(StoreBackups(tx, scope, records));
             if (complete && !records.empty()) {
                 marks["backup"] = BackupMark(records, marks.count("backup") ? marks["backup"] : 0);
                 MORTAR_RETURN_IF_ERROR(SaveMarks(tx, scope, marks));
@@ -1024,7 +1023,7 @@ Status RefreshAsset(
         );
         if (!n) return n.status();
     }
-    MORTAR_RETURN_IF_ERROR(StoreBackups(*tx, scope, backups, nullptr));
+    MORTAR_RETURN_IF_ERROR(StoreBackups(*tx, scope, backups));
     MORTAR_RETURN_IF_ERROR(MatchAssets(*tx, account_id, integration_id, now, AssetScope{std::nullopt, asset_id}));
     MORTAR_RETURN_IF_ERROR(api::BumpDataVersion(*tx, account_id));
     return tx->Commit();
