@@ -203,6 +203,8 @@ after(async () => {
 describe('backup portal screens', () => {
   it('creates the Unitrends integration and syncs it', async () => {
     await signIn(ADMIN);
+    await page.getByRole('link', { name: 'Backup matching' }).click();
+    await page.getByText('No Unitrends customers yet').waitFor();
     await page.goto(server.url + '/account/integrations');
     await page.getByRole('button', { name: 'New integration' }).click();
     const dialog = page.getByRole('dialog', { name: 'New integration' });

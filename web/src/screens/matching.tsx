@@ -523,6 +523,7 @@ export function MatchingScreen({ id }: { id?: string }) {
   ];
   const columns = tab === 'matched' ? matchedColumns : tab === 'ignored' ? ignoredColumns : unmatchedColumns;
   const name = integration.data?.attributes.name;
+  const nothingYet = !q && counts.data !== undefined && TABS.every((t) => counts.data![t.id] === 0);
   const empty = {
     unmatched: q ? 'No unmatched customer has that name' : 'Every customer is matched or ignored',
     matched: q ? 'No matched customer has that name' : 'No customer is matched yet',
@@ -557,9 +558,17 @@ export function MatchingScreen({ id }: { id?: string }) {
             error={list.error}
             onRetry={list.reload}
             empty={
-              <Empty title={empty}>
-                {tab === 'unmatched' && !q && 'New customers appear here after a sync of the integration.'}
-              </Empty>
+              nothingYet ? (
+                <Empty title="No Unitrends customers yet">
+                  {isAdmin()
+                    ? 'Connect Unitrends (UniView) under Integrations and start a sync: its customers appear here.'
+                    : 'They appear here once an administrator connects Unitrends (UniView) and it syncs.'}
+                </Empty>
+              ) : (
+                <Empty title={empty}>
+                  {tab === 'unmatched' && !q && 'New customers appear here after a sync of the integration.'}
+                </Empty>
+              )
             }
           />
           <Pagination
