@@ -175,7 +175,8 @@ before(async () => {
   const others = customers.slice(3);
   const alone = others.find((c) => words(c.name).every((w) => !taken.has(w)));
   assert.ok(alone, 'a customer with nothing to suggest');
-  fx.unmatched = [alone, others.find((c) => c !== alone)];
+  fx.unmatched = [alone, ...others.filter((c) => c !== alone)];
+  assert.ok(fx.unmatched.length >= 3, 'three customers left unmatched');
   fx.orgs.auto = await createOrg(fx.auto.name);
   // A name close to the portal's, but not certain: the matcher suggests it.
   for (const [i, c] of fx.suggested.entries()) fx.orgs[`suggested${i}`] = await createOrg(`${c.name} Group West`);
@@ -280,11 +281,11 @@ describe('backup portal screens', () => {
   });
 
   it('matches a customer to an organization found by search', async () => {
-    const r = row('Unmatched customers', fx.unmatched[0].name);
-    await r.getByRole('combobox', { name: `Match ${fx.unmatched[0].name} to` }).fill('Zeta');
+    const r = row('Unmatched customers', fx.unmatched[1].name);
+    await r.getByRole('combobox', { name: `Match ${fx.unmatched[1].name} to` }).fill('Zeta');
     await r.getByRole('option', { name: 'Zeta Holdings' }).click();
     await r.waitFor({ state: 'detached' });
-    const c = await customerNamed(fx.unmatched[0].name);
+    const c = await customerNamed(fx.unmatched[1].name);
     assert.equal(c.attributes.state, 'manual');
     assert.equal(String(c.attributes['organization-id']), fx.orgs.target);
   });
@@ -308,8 +309,32 @@ describe('backup portal screens', () => {
     assert.equal(c.attributes['organization-name'], name);
   });
 
+  it('warns when a similar organization appears while the create dialog is open (409)', async () => {
+    const name = fx.unmatched[0].name;
+    await row('Unmatched customers', name).getByRole('button', { name: 'Create organization' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create organization' });
+    const create = dialog.getByRole('button', { name: 'Create organization' });
+    await create.waitFor();
+    assert.equal(await dialog.getByText('A similar organization already exists').count(), 0);
+    // Someone else creates the organization meanwhile: the server answers 409.
+    const theirs = await createOrg(name);
+    const answer = page.waitForResponse((r) => r.url().includes('/actions/create_organization'));
+    await create.click();
+    assert.equal((await answer).status(), 409);
+    await dialog.getByRole('alert').getByText(`A similar organization already exists: "${name}"`).waitFor();
+    const similar = dialog.getByRole('list', { name: 'Similar organizations' }).getByRole('listitem');
+    await similar.getByText(name, { exact: true }).waitFor();
+    assert.equal(await dialog.getByRole('button', { name: 'Create anyway' }).isDisabled(), true);
+    // Matching to the existing one instead of creating a duplicate.
+    await similar.filter({ hasText: name }).getByRole('button', { name: 'Match to this' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row('Unmatched customers', name).waitFor({ state: 'detached' });
+    const c = await customerNamed(name);
+    assert.equal(String(c.attributes['organization-id']), theirs);
+  });
+
   it('ignores a customer and un-ignores it', async () => {
-    const name = fx.unmatched[1].name;
+    const name = fx.unmatched[2].name;
     const before = (await customerNamed(name)).attributes.state;
     await row('Unmatched customers', name).getByRole('button', { name: 'Ignore' }).click();
     await row('Unmatched customers', name).waitFor({ state: 'detached' });
@@ -328,8 +353,8 @@ describe('backup portal screens', () => {
 
   it('changes a match from the Matched tab', async () => {
     await page.getByRole('link', { name: /^Matched/ }).click();
-    await row('Matched customers', fx.unmatched[0].name).getByRole('button', { name: 'Change match' }).click();
-    const dialog = page.getByRole('dialog', { name: `Change match of ${fx.unmatched[0].name}` });
+    await row('Matched customers', fx.unmatched[1].name).getByRole('button', { name: 'Change match' }).click();
+    const dialog = page.getByRole('dialog', { name: `Change match of ${fx.unmatched[1].name}` });
     await dialog.getByText('Zeta Holdings').waitFor();
     // By keyboard: the first hit is active, Enter picks it.
     await dialog.getByLabel('New organization').fill('Omega');
@@ -338,8 +363,8 @@ describe('backup portal screens', () => {
     await dialog.getByText('Match to Omega Partners').waitFor();
     await dialog.getByRole('button', { name: 'Match', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
-    await row('Matched customers', fx.unmatched[0].name).getByRole('link', { name: 'Omega Partners' }).waitFor();
-    const c = await customerNamed(fx.unmatched[0].name);
+    await row('Matched customers', fx.unmatched[1].name).getByRole('link', { name: 'Omega Partners' }).waitFor();
+    const c = await customerNamed(fx.unmatched[1].name);
     assert.equal(String(c.attributes['organization-id']), fx.orgs.other);
   });
 
@@ -497,7 +522,7 @@ describe('backup portal screens', () => {
     await signIn(MANAGER);
     await page.getByRole('link', { name: 'Backup matching' }).click();
     await page.waitForURL(/\/account\/matching$/);
-    await row('Unmatched customers', fx.unmatched[1].name).getByRole('button', { name: 'Ignore' }).waitFor();
+    await row('Unmatched customers', fx.unmatched[2].name).getByRole('button', { name: 'Ignore' }).waitFor();
     await signOut(/Margaret/);
 
     await signIn(EDITOR);
