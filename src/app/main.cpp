@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "connectors/connector.hpp"
+#include "sync/backup.hpp"
 #include "sync/connect.hpp"
 #include "sync/runner.hpp"
 #endif
@@ -281,6 +282,7 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
         return connectors::MakeConnector(kind, settings, env);
     };
     sync::RegisterLookupRoutes(service, router, vault->get(), interactive);
+    sync::RegisterBackupRoutes(service, router, vault->get(), interactive);
 #else
     sync::RegisterRoutes(service, router, nullptr);
 #endif

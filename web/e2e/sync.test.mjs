@@ -132,7 +132,7 @@ describe('PSA sync screens', () => {
     await page.getByRole('button', { name: 'New integration' }).click();
     const dialog = page.getByRole('dialog', { name: 'New integration' });
     await dialog.getByLabel('Name', { exact: true }).fill('Autotask production');
-    await dialog.getByLabel('PSA', { exact: true }).selectOption('autotask');
+    await dialog.getByLabel('Connect to', { exact: true }).selectOption('autotask');
     await dialog.getByLabel('Zone lookup URL').fill(sim.settings.zone_lookup_url);
     await dialog.getByLabel('API user name').fill(sim.settings.username);
     await dialog.getByLabel('Tracking identifier (integration code)').fill(sim.settings.integration_code);
@@ -330,7 +330,7 @@ describe('PSA sync screens', () => {
     assert.equal(await secret.inputValue(), '');
     assert.equal(await secret.getAttribute('placeholder'), 'Leave blank to keep');
     assert.equal(await dialog.getByLabel('API user name').inputValue(), sim.settings.username);
-    assert.equal(await dialog.getByLabel('PSA', { exact: true }).isDisabled(), true);
+    assert.equal(await dialog.getByLabel('Connect to', { exact: true }).isDisabled(), true);
     await dialog.getByLabel('Name', { exact: true }).fill('Autotask production EU');
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -492,7 +492,7 @@ describe('PSA sync screens', () => {
         await page.getByRole('button', { name: 'New integration' }).click();
         const dialog = page.getByRole('dialog', { name: 'New integration' });
         await dialog.getByLabel('Name', { exact: true }).fill(`${v.label} test`);
-        await dialog.getByLabel('PSA', { exact: true }).selectOption({ label: v.label });
+        await dialog.getByLabel('Connect to', { exact: true }).selectOption({ label: v.label });
         for (const [key, label] of Object.entries(v.fields)) {
           await dialog.getByLabel(label, { exact: true }).fill(other.settings[key]);
         }

@@ -31,6 +31,8 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly pointer?: string,
     readonly retryAfter?: number,
+    // The error document's meta (e.g. the similar organizations of a 409).
+    readonly meta?: Record<string, unknown>,
   ) {
     super(detail);
   }
@@ -67,8 +69,10 @@ function url(path: string, query?: Query): string {
 async function errorFrom(res: Response): Promise<ApiError> {
   let detail = `${res.status} ${res.statusText || 'error'}`;
   let pointer: string | undefined;
+  let meta: Record<string, unknown> | undefined;
   try {
     const body = await res.json();
+    if (body?.meta && typeof body.meta === 'object') meta = body.meta;
     const e = body?.errors?.[0];
     if (e) {
       detail = e.detail || e.title || detail;
@@ -80,9 +84,9 @@ async function errorFrom(res: Response): Promise<ApiError> {
   if (res.status === 429) {
     const after = Number(res.headers.get('Retry-After'));
     if (after > 0) detail += ` (try again in ${after} s)`;
-    return new ApiError(429, detail, pointer, after || undefined);
+    return new ApiError(429, detail, pointer, after || undefined, meta);
   }
-  return new ApiError(res.status, detail, pointer);
+  return new ApiError(res.status, detail, pointer, undefined, meta);
 }
 
 export async function request<T>(

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { setUnauthorizedHandler } from './api';
 import { match, navigate, useLocation } from './router';
-import { isAdmin, loadSession, sessionEnded, signOut, useSession } from './session';
+import { canMatch, isAdmin, loadSession, sessionEnded, signOut, useSession } from './session';
 import { ErrorBanner, Modal, Toasts } from './ui/basics';
 import { Icon } from './ui/icons';
 import { LoginScreen } from './screens/login';
@@ -19,6 +19,7 @@ import { AccountScreen } from './screens/account';
 import { IntegrationsScreen, RunsScreen } from './screens/integrations';
 import { ManageDataScreen } from './screens/manage_data';
 import { ContactScreen } from './screens/contact';
+import { MatchDevicesScreen, MatchingScreen } from './screens/matching';
 
 type Route = [string, (p: Record<string, string>) => preact.JSX.Element];
 
@@ -40,6 +41,9 @@ const routes: Route[] = [
   ['/account/integrations', () => <IntegrationsScreen />],
   ['/account/integrations/:id/runs', (p) => <RunsScreen id={p.id} />],
   ['/account/integrations/:id/manage-data', (p) => <ManageDataScreen id={p.id} />],
+  ['/account/integrations/:id/matching', (p) => <MatchingScreen id={p.id} />],
+  ['/account/matching', () => <MatchingScreen />],
+  ['/account/matching/customers/:id', (p) => <MatchDevicesScreen id={p.id} />],
 ];
 
 function Redirect({ to }: { to: string }) {
@@ -71,7 +75,8 @@ function Content({ path }: { path: string }) {
   return <NotFound />;
 }
 
-const NAV: { href: string; label: string; icon: string; admin?: boolean }[] = [
+// `admin`: administrators only; `matcher`: administrators and managers (backup matching).
+const NAV: { href: string; label: string; icon: string; admin?: boolean; matcher?: boolean }[] = [
   { href: '/organizations', label: 'Organizations', icon: 'building' },
   { href: '/search', label: 'Search', icon: 'search' },
   { href: '/activity', label: 'Activity', icon: 'activity' },
@@ -79,10 +84,13 @@ const NAV: { href: string; label: string; icon: string; admin?: boolean }[] = [
   { href: '/admin/groups', label: 'Groups', icon: 'users', admin: true },
   { href: '/admin/api-keys', label: 'API keys', icon: 'key', admin: true },
   { href: '/account/integrations', label: 'Integrations', icon: 'plug', admin: true },
+  { href: '/account/matching', label: 'Backup matching', icon: 'disk', matcher: true },
 ];
 
 function Sidebar({ path }: { path: string }) {
   const admin = isAdmin();
+  const matcher = canMatch();
+  const shown = NAV.filter((n) => (n.admin && admin) || (n.matcher && matcher));
   return (
     <aside class="sidebar">
       <a href="/organizations" class="brand" aria-label="Mortar home">
@@ -91,7 +99,7 @@ function Sidebar({ path }: { path: string }) {
       </a>
       <nav aria-label="Main">
         <p class="nav-group">Documentation</p>
-        {NAV.filter((n) => !n.admin).map((n) => (
+        {NAV.filter((n) => !n.admin && !n.matcher).map((n) => (
           <a
             key={n.href}
             href={n.href}
@@ -105,10 +113,10 @@ function Sidebar({ path }: { path: string }) {
             {n.label}
           </a>
         ))}
-        {admin && (
+        {shown.length > 0 && (
           <>
             <p class="nav-group">Administration</p>
-            {NAV.filter((n) => n.admin).map((n) => (
+            {shown.map((n) => (
               <a key={n.href} href={n.href} class={path.startsWith(n.href) ? 'nav-item nav-active' : 'nav-item'}>
                 <Icon name={n.icon} />
                 {n.label}

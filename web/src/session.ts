@@ -36,6 +36,16 @@ export function isAdmin(): boolean {
   return current?.role === 'administrator';
 }
 
+// Matching backup portal customers and assets (administrators and managers).
+export function canMatch(): boolean {
+  return current?.role === 'administrator' || current?.role === 'manager';
+}
+
+// Sync now of a configuration's backup data (editors and above).
+export function canSyncBackup(): boolean {
+  return canMatch() || current?.role === 'editor';
+}
+
 // Asks the server whether the cookie is a live session.
 export async function loadSession(): Promise<void> {
   try {

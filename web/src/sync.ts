@@ -1,14 +1,22 @@
-// The PSA sync API (docs/sync-api.md): integrations, their runs, Manage Data and the sync
-// state of one documented record. Administrators only; the server answers 403 to others.
+// The sync API (docs/sync-api.md): integrations (PSAs and backup portals), their runs,
+// Manage Data and the sync state of one documented record. Administrators only; the
+// server answers 403 to others.
 import { api, request, type Attributes, type Resource } from './api';
 
-export type Kind = 'autotask' | 'connectwise' | 'halopsa';
+export type Kind = 'autotask' | 'connectwise' | 'halopsa' | 'uniview';
 
 export const KINDS: { value: Kind; label: string }[] = [
   { value: 'autotask', label: 'Autotask' },
   { value: 'connectwise', label: 'ConnectWise Manage' },
   { value: 'halopsa', label: 'HaloPSA' },
+  { value: 'uniview', label: 'Unitrends (UniView)' },
 ];
+
+// A backup portal matches its customers and assets to what Mortar has and creates nothing
+// on its own: it has Matching instead of Manage Data, and no PSA sync settings.
+export function isBackupPortal(kind: unknown): boolean {
+  return kind === 'uniview';
+}
 
 export function kindName(kind: unknown): string {
   return KINDS.find((k) => k.value === kind)?.label ?? String(kind ?? '—');
@@ -48,6 +56,16 @@ export const VENDOR_FIELDS: Record<Kind, VendorField[]> = {
     { key: 'scope', label: 'Scope', placeholder: 'all' },
     { key: 'client_secret', label: 'Client secret', secret: true },
   ],
+  uniview: [
+    { key: 'client_id', label: 'Client ID' },
+    { key: 'client_secret', label: 'Client secret', secret: true },
+    {
+      key: 'token_url',
+      label: 'Token URL (optional)',
+      placeholder: 'Leave blank for Unitrends’ own',
+    },
+    { key: 'api_url', label: 'API URL (optional)', placeholder: 'Leave blank for Unitrends’ own' },
+  ],
 };
 
 export interface TypeSettings {
@@ -81,6 +99,9 @@ export interface IntegrationAttrs {
   'last-run-id': number | null;
   'last-full-at': string | null;
   'last-sync-at': string | null;
+  // Backup portals: customers and assets waiting for a match (ignored ones not counted).
+  'unmatched-customer-count'?: number | null;
+  'unmatched-asset-count'?: number | null;
   'created-at': string;
   'updated-at': string;
 }

@@ -26,6 +26,7 @@ import { ActivityTable } from './activity';
 import { PsaControls, usePsaLink, withPsaOwned } from './psa_controls';
 import { LinkStateBadge } from '../ui/sync_state';
 import { useLocation } from '../router';
+import { BackupBadges, BackupPanels, useBackupAssets } from './backup_panel';
 
 const INTERFACE_FIELDS: FieldSpec[] = [
   { name: 'name', label: 'Name', placeholder: 'LAN' },
@@ -149,6 +150,7 @@ function Interfaces({ configId }: { configId: string }) {
 export function ConfigurationScreen({ id }: { id: string }) {
   const config = useAsync(() => api.one(`/configurations/${id}`), [id]);
   const link = usePsaLink('configurations', id);
+  const backup = useBackupAssets(id);
   const loc = useLocation();
   const [editing, setEditing] = useState(loc.query.get('edit') === '1');
   const [deleting, setDeleting] = useState(false);
@@ -194,6 +196,7 @@ export function ConfigurationScreen({ id }: { id: string }) {
       {config.loading && !c && <SkeletonBlock lines={6} />}
       {c && (
         <>
+          <BackupPanels assets={backup} />
           <div class="card card-pad">
             <dl class="details details-grid">
               <Detail label="Hostname" value={c.hostname} mono />
@@ -229,6 +232,7 @@ export function ConfigurationScreen({ id }: { id: string }) {
               filters={{ 'filter[resource_type]': 'configurations', 'filter[resource_id]': id }}
             />
           </section>
+          <BackupBadges assets={backup} />
         </>
       )}
       {editing && c && (

@@ -7,6 +7,7 @@ import { isAdmin } from '../session';
 import {
   KINDS,
   VENDOR_FIELDS,
+  isBackupPortal,
   kindName,
   orphansToConfirm,
   syncApi,
@@ -55,6 +56,21 @@ function nextRun(a: IntegrationAttrs): string {
 function lastRun(a: IntegrationAttrs): string {
   const times = [a['last-sync-at'], a['last-full-at']].filter((x): x is string => !!x).sort();
   return times.length ? formatTime(times[times.length - 1]) : 'Never';
+}
+
+// A backup portal's customers and assets waiting for a match, linking to Matching.
+function UnmatchedCounts({ integration }: { integration: Resource<IntegrationAttrs> }) {
+  const a = integration.attributes;
+  if (!isBackupPortal(a.kind)) return <span class="muted">—</span>;
+  const customers = Number(a['unmatched-customer-count'] ?? 0);
+  const assets = Number(a['unmatched-asset-count'] ?? 0);
+  if (customers === 0 && assets === 0) return <span class="muted">All matched</span>;
+  return (
+    <a href={`/account/integrations/${integration.id}/matching`} class="unmatched-counts">
+      {number.format(customers)} {customers === 1 ? 'customer' : 'customers'} · {number.format(assets)}{' '}
+      {assets === 1 ? 'asset' : 'assets'}
+    </a>
+  );
 }
 
 export function IntegrationsScreen() {
@@ -110,6 +126,10 @@ export function IntegrationsScreen() {
       render: (r) => <IntegrationStatus status={r.attributes.status} detail={r.attributes['status-detail']} />,
     },
     {
+      label: 'Unmatched',
+      render: (r) => <UnmatchedCounts integration={r} />,
+    },
+    {
       label: 'Last run / next run',
       class: 'col-time',
       render: (r) => (
@@ -140,9 +160,15 @@ export function IntegrationsScreen() {
           <button type="button" class="btn btn-small btn-ghost" onClick={() => setEditing(r)}>
             Edit
           </button>
-          <a class="btn btn-small btn-ghost" href={`/account/integrations/${r.id}/manage-data`}>
-            Manage Data
-          </a>
+          {isBackupPortal(r.attributes.kind) ? (
+            <a class="btn btn-small btn-ghost" href={`/account/integrations/${r.id}/matching`}>
+              Matching
+            </a>
+          ) : (
+            <a class="btn btn-small btn-ghost" href={`/account/integrations/${r.id}/manage-data`}>
+              Manage Data
+            </a>
+          )}
           <a class="btn btn-small btn-ghost" href={`/account/integrations/${r.id}/runs`}>
             Runs
           </a>
@@ -176,7 +202,7 @@ export function IntegrationsScreen() {
       <PageHeader
         crumbs={[{ label: 'Account', href: '/account' }]}
         title="Integrations"
-        subtitle="PSA connections that keep organizations, configurations and contacts in step"
+        subtitle="PSA connections that keep organizations, configurations and contacts in step, and backup portals that show backups on configurations"
         actions={
           isAdmin() && (
             <button type="button" class="btn btn-primary" data-shortcut="n" onClick={() => setCreating(true)}>
@@ -199,11 +225,12 @@ export function IntegrationsScreen() {
                 title="No integrations yet"
                 action={
                   <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
-                    Connect a PSA
+                    Connect a PSA or backup portal
                   </button>
                 }
               >
-                Connect Autotask, ConnectWise Manage or HaloPSA to sync your clients and their devices.
+                Connect Autotask, ConnectWise Manage or HaloPSA to sync your clients and their devices, or Unitrends
+                (UniView) to see their backups.
               </Empty>
             }
           />
@@ -340,6 +367,7 @@ export function IntegrationDialog({
     lookup('/configuration_types').then(setTypes, () => setTypes([]));
   }, []);
   const kind = values.kind as Kind;
+  const portal = isBackupPortal(kind);
   const vendor = VENDOR_FIELDS[kind] ?? [];
   const keyOf = (f: { key: string; secret?: boolean }) => `${f.secret ? 'credentials' : 'connection'}/${f.key}`;
   const allKeys = [
@@ -421,6 +449,18 @@ export function IntegrationDialog({
       );
     }
     const old = record?.attributes.settings ?? {};
+    const attributes: Attributes = { name: String(values.name).trim(), connection };
+    if (!editing) attributes.kind = kind;
+    if (entered > 0) attributes.credentials = credentials;
+    // A backup portal has a schedule only: no types to choose, nothing to orphan.
+    attributes.settings = portal
+      ? { ...old, schedule_minutes: Number(values['settings/schedule_minutes']) }
+      : psaSettings(old);
+    if (editing) await api.update(`/integrations/${record!.id}`, 'integrations', record!.id, attributes);
+    else await api.create('/integrations', 'integrations', attributes);
+  };
+
+  const psaSettings = (old: Settings) => {
     const settings: Settings & Record<string, unknown> = {
       ...old,
       schedule_minutes: Number(values['settings/schedule_minutes']),
@@ -439,11 +479,7 @@ export function IntegrationDialog({
         psa_status_ids: parseIds(String(values[`settings/${t.type}/psa_status_ids`])),
       };
     }
-    const attributes: Attributes = { name: String(values.name).trim(), connection, settings };
-    if (!editing) attributes.kind = kind;
-    if (entered > 0) attributes.credentials = credentials;
-    if (editing) await api.update(`/integrations/${record!.id}`, 'integrations', record!.id, attributes);
-    else await api.create('/integrations', 'integrations', attributes);
+    return settings;
   };
 
   return (
@@ -484,7 +520,7 @@ export function IntegrationDialog({
           {field('name', 'Name', { required: true, placeholder: 'Autotask production' })}
           <div class="field">
             <span class="label-row">
-              <label for="f-kind">PSA</label>
+              <label for="f-kind">Connect to</label>
             </span>
             <select
               id="f-kind"
@@ -498,7 +534,7 @@ export function IntegrationDialog({
                 </option>
               ))}
             </select>
-            {editing && <span class="field-help">The PSA of an integration cannot change.</span>}
+            {editing && <span class="field-help">What an integration connects to cannot change.</span>}
           </div>
         </div>
 
@@ -518,88 +554,101 @@ export function IntegrationDialog({
           </div>
         </section>
 
-        <section class="form-section" aria-label="Sync settings">
-          <h3>What to sync</h3>
-          <p class="field-help">
-            PSA type and status ids, separated by commas; empty means every type or status. Locations follow their
-            organizations.
-          </p>
-          {SYNC_TYPES.map((t) => (
-            <div key={t.type} class="form-grid" role="group" aria-label={t.label}>
-              {check(`settings/${t.type}/enabled`, `Sync ${t.label.toLowerCase()}`)}
-              {check(`settings/${t.type}/include_inactive`, `Include inactive ${t.what}`)}
-              {field(`settings/${t.type}/psa_type_ids`, `${t.label}: PSA type ids`, { placeholder: 'All types' })}
-              {field(`settings/${t.type}/psa_status_ids`, `${t.label}: PSA status ids`, {
-                placeholder: 'All statuses',
-              })}
-            </div>
-          ))}
-        </section>
+        {!portal && (
+          <>
+            <section class="form-section" aria-label="Sync settings">
+              <h3>What to sync</h3>
+              <p class="field-help">
+                PSA type and status ids, separated by commas; empty means every type or status. Locations follow their
+                organizations.
+              </p>
+              {SYNC_TYPES.map((t) => (
+                <div key={t.type} class="form-grid" role="group" aria-label={t.label}>
+                  {check(`settings/${t.type}/enabled`, `Sync ${t.label.toLowerCase()}`)}
+                  {check(`settings/${t.type}/include_inactive`, `Include inactive ${t.what}`)}
+                  {field(`settings/${t.type}/psa_type_ids`, `${t.label}: PSA type ids`, { placeholder: 'All types' })}
+                  {field(`settings/${t.type}/psa_status_ids`, `${t.label}: PSA status ids`, {
+                    placeholder: 'All statuses',
+                  })}
+                </div>
+              ))}
+            </section>
 
-        <section class="form-section" aria-label="Type mapping">
-          <h3>Configuration type mapping</h3>
-          <p class="field-help">
-            PSA configuration types not mapped here are matched to a Mortar type of the same name, or one is created.
-          </p>
-          {mapping.map((m, i) => (
-            <div key={i} class="map-row">
-              <input
-                aria-label={`PSA type id ${i + 1}`}
-                placeholder="PSA type id"
-                value={m.psa}
-                onInput={(e) =>
-                  setMapping(mapping.map((x, j) => (j === i ? { ...x, psa: (e.target as HTMLInputElement).value } : x)))
-                }
-              />
-              <span aria-hidden="true">→</span>
-              <select
-                aria-label={`Mortar type ${i + 1}`}
-                value={m.mortar}
-                onChange={(e) =>
-                  setMapping(
-                    mapping.map((x, j) => (j === i ? { ...x, mortar: (e.target as HTMLSelectElement).value } : x)),
-                  )
-                }
-              >
-                <option value="">Choose…</option>
-                {types.map((t) => (
-                  <option key={t.value} value={t.value}>
-                    {t.label}
-                  </option>
-                ))}
-              </select>
+            <section class="form-section" aria-label="Type mapping">
+              <h3>Configuration type mapping</h3>
+              <p class="field-help">
+                PSA configuration types not mapped here are matched to a Mortar type of the same name, or one is
+                created.
+              </p>
+              {mapping.map((m, i) => (
+                <div key={i} class="map-row">
+                  <input
+                    aria-label={`PSA type id ${i + 1}`}
+                    placeholder="PSA type id"
+                    value={m.psa}
+                    onInput={(e) =>
+                      setMapping(
+                        mapping.map((x, j) => (j === i ? { ...x, psa: (e.target as HTMLInputElement).value } : x)),
+                      )
+                    }
+                  />
+                  <span aria-hidden="true">→</span>
+                  <select
+                    aria-label={`Mortar type ${i + 1}`}
+                    value={m.mortar}
+                    onChange={(e) =>
+                      setMapping(
+                        mapping.map((x, j) => (j === i ? { ...x, mortar: (e.target as HTMLSelectElement).value } : x)),
+                      )
+                    }
+                  >
+                    <option value="">Choose…</option>
+                    {types.map((t) => (
+                      <option key={t.value} value={t.value}>
+                        {t.label}
+                      </option>
+                    ))}
+                  </select>
+                  <button
+                    type="button"
+                    class="btn btn-small btn-ghost btn-danger-text"
+                    onClick={() => setMapping(mapping.filter((_, j) => j !== i))}
+                  >
+                    Remove
+                  </button>
+                </div>
+              ))}
+              {invalidKey === 'settings/configuration_type_map' && (
+                <span class="field-error">{(error as ApiError).detail}</span>
+              )}
               <button
                 type="button"
-                class="btn btn-small btn-ghost btn-danger-text"
-                onClick={() => setMapping(mapping.filter((_, j) => j !== i))}
+                class="btn btn-small"
+                onClick={() => setMapping([...mapping, { psa: '', mortar: '' }])}
               >
-                Remove
+                Add mapping
               </button>
-            </div>
-          ))}
-          {invalidKey === 'settings/configuration_type_map' && (
-            <span class="field-error">{(error as ApiError).detail}</span>
-          )}
-          <button type="button" class="btn btn-small" onClick={() => setMapping([...mapping, { psa: '', mortar: '' }])}>
-            Add mapping
-          </button>
-        </section>
+            </section>
+          </>
+        )}
 
         <section class="form-section" aria-label="Schedule">
           <h3>Schedule</h3>
           <div class="form-grid">
-            {field('settings/schedule_minutes', 'Sync changes every (minutes)', {
+            {field('settings/schedule_minutes', portal ? 'Sync every (minutes)' : 'Sync changes every (minutes)', {
               type: 'number',
               help: 'Default 60: hourly',
             })}
-            {field('settings/full_sync_minutes', 'Full reconciliation every (minutes)', {
-              type: 'number',
-              help: 'Default 1440: daily; detects deletions',
-            })}
-            {field('settings/orphan_share_percent', 'Ask before orphaning more than (%)', {
-              type: 'number',
-              help: 'Of a type’s linked records in one run',
-            })}
+            {!portal &&
+              field('settings/full_sync_minutes', 'Full reconciliation every (minutes)', {
+                type: 'number',
+                help: 'Default 1440: daily; detects deletions',
+              })}
+            {!portal &&
+              field('settings/orphan_share_percent', 'Ask before orphaning more than (%)', {
+                type: 'number',
+                help: 'Of a type’s linked records in one run',
+              })}
           </div>
         </section>
       </form>

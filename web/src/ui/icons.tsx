@@ -13,6 +13,8 @@ const PATHS: Record<string, string> = {
   pause: 'M9 5v14M15 5v14',
   lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
   circle: 'M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16z',
+  cross: 'M6 6l12 12M18 6 6 18',
+  disk: 'M4 7c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3zM4 7v10c0 1.7 3.6 3 8 3s8-1.3 8-3V7M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3',
 };
 
 export function Icon({ name, size = 18 }: { name: keyof typeof PATHS | string; size?: number }) {

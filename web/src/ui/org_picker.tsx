@@ -1,9 +1,118 @@
-// Picks organizations by name from any number of them: suggestions come from the
-// server's search, chosen ones are shown as removable chips. The value is "12,40".
+// Finds records by name through the server's search: RecordSearch is the combobox (one
+// pick at a time: organizations, or one organization's configurations), OrgPicker picks
+// any number of organizations, shown as removable chips. OrgPicker's value is "12,40".
 import { useEffect, useState } from 'preact/hooks';
 import { api, message } from '../api';
 
-type Org = { id: string; name: string };
+export type Hit = { id: string; name: string };
+
+export function RecordSearch({
+  id,
+  label,
+  onPick,
+  resourceType = 'organizations',
+  organizationId,
+  placeholder = 'Find an organization…',
+  disabled,
+}: {
+  id: string;
+  // The accessible name when no <label for> names the input.
+  label?: string;
+  onPick: (hit: Hit) => void;
+  resourceType?: 'organizations' | 'configurations';
+  organizationId?: string | number | null;
+  placeholder?: string;
+  disabled?: boolean;
+}) {
+  const [q, setQ] = useState('');
+  const [hits, setHits] = useState<Hit[]>([]);
+  const [error, setError] = useState('');
+  const [active, setActive] = useState(0);
+
+  useEffect(() => {
+    if (!q.trim()) {
+      setHits([]);
+      return;
+    }
+    const t = setTimeout(() => {
+      api
+        .list<{ 'resource-id': number; title: string }>('/search_results', {
+          q,
+          'filter[resource_type]': resourceType,
+          'filter[organization_id]': organizationId ?? undefined,
+          'page[size]': 8,
+        })
+        .then(
+          (r) => {
+            setHits(r.data.map((h) => ({ id: String(h.attributes['resource-id']), name: h.attributes.title })));
+            setActive(0);
+            setError('');
+          },
+          (e) => setError(message(e)),
+        );
+    }, 200);
+    return () => clearTimeout(t);
+  }, [q, resourceType, organizationId]);
+
+  const pick = (h: Hit) => {
+    setQ('');
+    setHits([]);
+    onPick(h);
+  };
+  return (
+    <div class="picker-input">
+      <input
+        id={id}
+        type="search"
+        placeholder={placeholder}
+        aria-label={label}
+        value={q}
+        disabled={disabled}
+        autocomplete="off"
+        role="combobox"
+        aria-expanded={hits.length > 0}
+        aria-controls={`${id}-list`}
+        onInput={(e) => setQ((e.target as HTMLInputElement).value)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            setActive((a) => Math.min(a + 1, hits.length - 1));
+          } else if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            setActive((a) => Math.max(a - 1, 0));
+          } else if (e.key === 'Enter' && hits[active]) {
+            e.preventDefault();
+            pick(hits[active]);
+          } else if (e.key === 'Escape' && hits.length > 0) {
+            // Closes the list, not the dialog around it.
+            e.preventDefault();
+            e.stopPropagation();
+            setHits([]);
+          }
+        }}
+      />
+      {hits.length > 0 && (
+        <ul class="suggestions" id={`${id}-list`} role="listbox" aria-label={label}>
+          {hits.map((h, i) => (
+            <li
+              key={h.id}
+              role="option"
+              aria-selected={i === active}
+              class={i === active ? 'suggestion suggestion-active' : 'suggestion'}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(h);
+              }}
+            >
+              {h.name}
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && <span class="field-error">{error}</span>}
+    </div>
+  );
+}
 
 export function OrgPicker({
   id,
@@ -18,10 +127,7 @@ export function OrgPicker({
 }) {
   const ids = value ? value.split(',').filter(Boolean) : [];
   const [names, setNames] = useState<Record<string, string>>({});
-  const [q, setQ] = useState('');
-  const [hits, setHits] = useState<Org[]>([]);
   const [error, setError] = useState('');
-  const [active, setActive] = useState(0);
 
   // Names of the organizations already chosen.
   useEffect(() => {
@@ -35,34 +141,9 @@ export function OrgPicker({
       );
   }, [value]);
 
-  useEffect(() => {
-    if (!q.trim()) {
-      setHits([]);
-      return;
-    }
-    const t = setTimeout(() => {
-      api
-        .list<{ 'resource-id': number; title: string }>('/search_results', {
-          q,
-          'filter[resource_type]': 'organizations',
-          'page[size]': 8,
-        })
-        .then(
-          (r) => {
-            setHits(r.data.map((h) => ({ id: String(h.attributes['resource-id']), name: h.attributes.title })));
-            setActive(0);
-          },
-          (e) => setError(message(e)),
-        );
-    }, 200);
-    return () => clearTimeout(t);
-  }, [q]);
-
-  const add = (o: Org) => {
+  const add = (o: Hit) => {
     setNames((n) => ({ ...n, [o.id]: o.name }));
     if (!ids.includes(o.id)) onChange([...ids, o.id].join(','));
-    setQ('');
-    setHits([]);
   };
   return (
     <div class="org-picker">
@@ -82,49 +163,7 @@ export function OrgPicker({
           ))}
         </ul>
       )}
-      <div class="picker-input">
-        <input
-          id={id}
-          type="search"
-          placeholder="Type to find an organization…"
-          value={q}
-          autocomplete="off"
-          role="combobox"
-          aria-expanded={hits.length > 0}
-          aria-controls={`${id}-list`}
-          onInput={(e) => setQ((e.target as HTMLInputElement).value)}
-          onKeyDown={(e) => {
-            if (e.key === 'ArrowDown') {
-              e.preventDefault();
-              setActive((a) => Math.min(a + 1, hits.length - 1));
-            } else if (e.key === 'ArrowUp') {
-              e.preventDefault();
-              setActive((a) => Math.max(a - 1, 0));
-            } else if (e.key === 'Enter' && hits[active]) {
-              e.preventDefault();
-              add(hits[active]);
-            }
-          }}
-        />
-        {hits.length > 0 && (
-          <ul class="suggestions" id={`${id}-list`} role="listbox">
-            {hits.map((h, i) => (
-              <li
-                key={h.id}
-                role="option"
-                aria-selected={i === active}
-                class={i === active ? 'suggestion suggestion-active' : 'suggestion'}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  add(h);
-                }}
-              >
-                {h.name}
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
+      <RecordSearch id={id} onPick={add} />
       {error && <span class="field-error">{error}</span>}
     </div>
   );

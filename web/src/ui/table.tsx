@@ -20,6 +20,7 @@ export function DataTable<A>({
   onRetry,
   empty,
   rowHref,
+  rowClass,
   sort,
   onSort,
   label,
@@ -31,6 +32,7 @@ export function DataTable<A>({
   onRetry?: () => void;
   empty: ComponentChildren;
   rowHref?: (row: Resource<A>) => string;
+  rowClass?: (row: Resource<A>) => string | undefined;
   sort?: string;
   onSort?: (sort: string) => void;
   label: string;
@@ -76,7 +78,7 @@ export function DataTable<A>({
               return (
                 <tr
                   key={row.id}
-                  class={href ? 'row-link' : undefined}
+                  class={[href ? 'row-link' : '', rowClass?.(row) ?? ''].filter(Boolean).join(' ') || undefined}
                   onClick={
                     href
                       ? (e) => {
