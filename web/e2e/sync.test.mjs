@@ -343,6 +343,35 @@ describe('PSA sync screens', () => {
     );
   });
 
+  it('names the PSA types and statuses in the setup, read from the PSA', async () => {
+    const lists = await apiCall(server.url, apiKey, 'GET', `/integrations/${integrationId}/psa_lookups`);
+    const configTypes = lists.data.filter((d) => d.attributes.kind === 'configuration_type');
+    assert.ok(configTypes.length > 1);
+    const [first, second] = configTypes.map((d) => d.attributes);
+    await page.goto(server.url + '/account/integrations');
+    await page
+      .getByRole('row', { name: /Autotask production/ })
+      .getByRole('button', { name: 'Edit' })
+      .click();
+    const dialog = page.getByRole('dialog', { name: /Edit integration/ });
+    await dialog.getByText(`The PSA’s types and statuses (${lists.meta['total-count']})`).click();
+    await dialog
+      .getByRole('table', { name: 'PSA types and statuses' })
+      .getByRole('cell', { name: first.name })
+      .waitFor();
+    const typeIds = dialog.getByLabel('Configurations: PSA type ids');
+    await typeIds.fill(`${first['psa-id']}, ${second['psa-id']}, 999`);
+    await dialog.getByText(`${first.name}, ${second.name}, unknown id 999`).waitFor();
+    await dialog.getByRole('button', { name: 'Add mapping' }).click();
+    const psaType = dialog.getByLabel('PSA type 1', { exact: true });
+    await psaType.selectOption({ label: second.name + (second.active ? '' : ' (inactive)') });
+    assert.equal(await psaType.inputValue(), second['psa-id']);
+    await screenshot(page, '35-integration-psa-lists');
+    // Nothing saved: the next tests count this integration's records.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('deletes all orphaned configurations behind a dialog stating the number', async () => {
     // Two syncing configuration items are deleted in the PSA; the next full sync orphans them.
     const syncing = await links('filter[data_type]=configurations&filter[state]=syncing');

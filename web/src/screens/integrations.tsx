@@ -343,6 +343,75 @@ function errorKey(e: unknown, keys: string[]): string | undefined {
   return best;
 }
 
+interface PsaLookupAttrs {
+  kind: 'company_type' | 'configuration_type' | 'configuration_status';
+  'psa-id': string;
+  name: string;
+  active: boolean;
+}
+type PsaLists = Partial<Record<PsaLookupAttrs['kind'], PsaLookupAttrs[]>>;
+
+function groupLookups(list: PsaLookupAttrs[]): PsaLists {
+  const out: PsaLists = {};
+  for (const l of list) (out[l.kind] ??= []).push(l);
+  return out;
+}
+
+// Which PSA list names the ids of each type filter.
+const TYPE_LIST: Record<string, PsaLookupAttrs['kind'] | undefined> = {
+  organizations: 'company_type',
+  configurations: 'configuration_type',
+};
+const STATUS_LIST: Record<string, PsaLookupAttrs['kind'] | undefined> = { configurations: 'configuration_status' };
+
+// "Server, Workstation" for the ids typed, from the PSA's list (undefined when unknown).
+function named(lists: PsaLists | null, kind: PsaLookupAttrs['kind'] | undefined, typed: unknown): string | undefined {
+  const list = kind ? lists?.[kind] : undefined;
+  if (!list) return undefined;
+  const wanted = parseIds(String(typed ?? ''));
+  if (wanted.length === 0) return `Any of ${list.length} in the PSA`;
+  return wanted.map((id) => list.find((l) => l['psa-id'] === id)?.name ?? `unknown id ${id}`).join(', ');
+}
+
+function PsaListsNote({ lists, error, editing }: { lists: PsaLists | null; error: string | null; editing: boolean }) {
+  if (!editing) return <p class="field-help">Save the integration to pick from the PSA’s own types and statuses.</p>;
+  if (error) return <p class="field-help">Could not read the PSA’s lists: {error}</p>;
+  if (!lists) return <p class="field-help">Reading the PSA’s types and statuses…</p>;
+  const all = ([] as PsaLookupAttrs[]).concat(...Object.values(lists).map((l) => l ?? []));
+  return (
+    <details class="psa-lists">
+      <summary>The PSA’s types and statuses ({all.length})</summary>
+      <table class="table" aria-label="PSA types and statuses">
+        <thead>
+          <tr>
+            <th>List</th>
+            <th>Id</th>
+            <th>Name</th>
+          </tr>
+        </thead>
+        <tbody>
+          {all.map((l) => (
+            <tr key={l.kind + l['psa-id']}>
+              <td>{LIST_LABEL[l.kind]}</td>
+              <td class="mono">{l['psa-id']}</td>
+              <td>
+                {l.name}
+                {l.active ? '' : ' (inactive)'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
+const LIST_LABEL: Record<PsaLookupAttrs['kind'], string> = {
+  company_type: 'Company type',
+  configuration_type: 'Configuration type',
+  configuration_status: 'Configuration status',
+};
+
 export function IntegrationDialog({
   record,
   onClose,
@@ -368,6 +437,16 @@ export function IntegrationDialog({
   }, []);
   const kind = values.kind as Kind;
   const portal = isBackupPortal(kind);
+  // The PSA's own type and status lists, once the integration exists (read from the PSA).
+  const [psaLists, setPsaLists] = useState<PsaLists | null>(null);
+  const [psaListsError, setPsaListsError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!editing || portal) return;
+    api
+      .list<PsaLookupAttrs>(`/integrations/${record!.id}/psa_lookups`)
+      .then((r) => setPsaLists(groupLookups(r.data.map((d) => d.attributes))))
+      .catch((e) => setPsaListsError(message(e)));
+  }, [editing, portal, record?.id]);
   const vendor = VENDOR_FIELDS[kind] ?? [];
   const keyOf = (f: { key: string; secret?: boolean }) => `${f.secret ? 'credentials' : 'connection'}/${f.key}`;
   const allKeys = [
@@ -562,13 +641,18 @@ export function IntegrationDialog({
                 PSA type and status ids, separated by commas; empty means every type or status. Locations follow their
                 organizations.
               </p>
+              <PsaListsNote lists={psaLists} error={psaListsError} editing={editing} />
               {SYNC_TYPES.map((t) => (
                 <div key={t.type} class="form-grid" role="group" aria-label={t.label}>
                   {check(`settings/${t.type}/enabled`, `Sync ${t.label.toLowerCase()}`)}
                   {check(`settings/${t.type}/include_inactive`, `Include inactive ${t.what}`)}
-                  {field(`settings/${t.type}/psa_type_ids`, `${t.label}: PSA type ids`, { placeholder: 'All types' })}
+                  {field(`settings/${t.type}/psa_type_ids`, `${t.label}: PSA type ids`, {
+                    placeholder: 'All types',
+                    help: named(psaLists, TYPE_LIST[t.type], values[`settings/${t.type}/psa_type_ids`]),
+                  })}
                   {field(`settings/${t.type}/psa_status_ids`, `${t.label}: PSA status ids`, {
                     placeholder: 'All statuses',
+                    help: named(psaLists, STATUS_LIST[t.type], values[`settings/${t.type}/psa_status_ids`]),
                   })}
                 </div>
               ))}
@@ -582,16 +666,39 @@ export function IntegrationDialog({
               </p>
               {mapping.map((m, i) => (
                 <div key={i} class="map-row">
-                  <input
-                    aria-label={`PSA type id ${i + 1}`}
-                    placeholder="PSA type id"
-                    value={m.psa}
-                    onInput={(e) =>
-                      setMapping(
-                        mapping.map((x, j) => (j === i ? { ...x, psa: (e.target as HTMLInputElement).value } : x)),
-                      )
-                    }
-                  />
+                  {psaLists?.configuration_type?.length ? (
+                    <select
+                      aria-label={`PSA type ${i + 1}`}
+                      value={m.psa}
+                      onChange={(e) =>
+                        setMapping(
+                          mapping.map((x, j) => (j === i ? { ...x, psa: (e.target as HTMLSelectElement).value } : x)),
+                        )
+                      }
+                    >
+                      <option value="">Choose…</option>
+                      {m.psa && !psaLists.configuration_type.some((l) => l['psa-id'] === m.psa) && (
+                        <option value={m.psa}>Id {m.psa} (not in the PSA)</option>
+                      )}
+                      {psaLists.configuration_type.map((l) => (
+                        <option key={l['psa-id']} value={l['psa-id']}>
+                          {l.name}
+                          {l.active ? '' : ' (inactive)'}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <input
+                      aria-label={`PSA type id ${i + 1}`}
+                      placeholder="PSA type id"
+                      value={m.psa}
+                      onInput={(e) =>
+                        setMapping(
+                          mapping.map((x, j) => (j === i ? { ...x, psa: (e.target as HTMLInputElement).value } : x)),
+                        )
+                      }
+                    />
+                  )}
                   <span aria-hidden="true">→</span>
                   <select
                     aria-label={`Mortar type ${i + 1}`}
