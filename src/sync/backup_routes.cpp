@@ -446,7 +446,9 @@ std::string AssetSelect() {
            matched + " OR " + s +
            " = 'ambiguous' THEN a.reason END, a.last_backup_at, a.last_backup_started_at, a.last_backup_status, "
            "a.last_backup_type, a.last_replication_status, a.storage_used_mb, a.last_synced_at, a.created_at, "
-           "a.updated_at, a.seen, a.last_seen_at" +
+           "a.updated_at, a.seen, a.last_seen_at, (SELECT max(j.completed_at) FROM backup_jobs j WHERE "
+           "j.integration_id = a.integration_id AND j.asset_external_id = a.external_id AND j.completed_at IS NOT "
+           "NULL AND j.status <> 'InProgress')" +
            AssetFrom();
 }
 
@@ -521,7 +523,12 @@ Result<std::string> RenderAsset(db::Tx& tx, const db::Row& r) {
     w.Key("reason");
     OptString(w, r, 20);
     w.Key("last-backup-at");
-    OptString(w, r, 21);
+    // While a backup runs, the last backup is the previous finished one (CONNECTORS.md 4.4).
+    if (!r.IsNull(23) && r.GetText(23) == "InProgress" && !r.IsNull(32)) {
+        w.String(r.GetText(32));
+    } else {
+        OptString(w, r, 21);
+    }
     w.Key("last-backup-started-at");
     OptString(w, r, 22);
     w.Key("last-backup-status");
