@@ -649,6 +649,15 @@ TEST_P(BackupTest, RolesAndVisibility) {
     HttpResponse restricted =
         api_->Patch("/api/configurations/" + S(config), Doc("configurations", {{"restricted", true}}));
     ASSERT_EQ(restricted.status, 200) << restricted.Describe();
+    // A manager still matches the asset but does not see the restricted configuration's name.
+    HttpResponse managed = manager->Get("/api/backup_assets/" + S(asset));
+    ASSERT_EQ(managed.status, 200) << managed.Describe();
+    EXPECT_EQ(IntAt(managed.Json(), "data.attributes.configuration-id"), config);
+    EXPECT_TRUE(ValueAt(managed.Json(), "data.attributes.configuration-name").is_null()) << managed.Describe();
+    EXPECT_EQ(
+        StringAt(api_->Get("/api/backup_assets/" + S(asset)).Json(), "data.attributes.configuration-name"),
+        "Importer PC"
+    );
     auto reader = User("read-only");
     EXPECT_EQ(reader->Get("/api/backup_assets/" + S(asset)).status, 404);
     EXPECT_EQ(reader->Get("/api/backup_assets/" + S(asset) + "/compare").status, 404);
