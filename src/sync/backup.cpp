@@ -13,6 +13,7 @@
 #include "core/strings.hpp"
 #include "match/mac_index.hpp"
 #include "match/name_index.hpp"
+#include "sync/connect.hpp"
 #include "vault/vault.hpp"
 
 namespace mortar::sync {
@@ -939,45 +940,27 @@ Status RefreshAsset(
     int64_t asset_id
 ) {
     int64_t integration_id = 0;
-    std::string external_id, kind;
-    std::map<std::string, std::string> settings;
-    std::optional<std::string> envelope;
+    std::string external_id;
+    IntegrationConnection how;
     {
         auto tx = db.Begin(db::TxMode::kRead);
         if (!tx) return tx.status();
-        auto stmt = tx->PrepareDynamic(
-            "SELECT a.integration_id, a.external_id, i.kind, i.connection, i.credentials_envelope FROM backup_assets a "
-            "JOIN integrations i ON i.id = a.integration_id WHERE a.account_id = $1 AND a.id = $2"
-        );
+        auto stmt =
+            tx->PrepareDynamic("SELECT integration_id, external_id FROM backup_assets WHERE account_id = $1 AND id = $2"
+            );
         if (!stmt) return stmt.status();
         stmt->Bind(1, account_id).Bind(2, asset_id);
         auto step = stmt->Step();
         if (!step) return step.status();
         if (!*step) return Status::NotFound("backup_asset " + std::to_string(asset_id) + " not found");
-        const db::Row& row = stmt->row();
-        integration_id = row.GetInt(0);
-        external_id = std::string(row.GetText(1));
-        kind = std::string(row.GetText(2));
-        auto connection = json::Parse(row.GetText(3));
-        if (connection && connection->is_object()) {
-            for (const auto& [k, v] : connection->as_object()) {
-                if (v.is_string()) settings[k] = v.as_string();
-            }
-        }
-        envelope = TextOrNull(row, 4);
+        integration_id = stmt->row().GetInt(0);
+        external_id = std::string(stmt->row().GetText(1));
+        auto loaded = LoadIntegrationConnection(*tx, account_id, integration_id);
+        if (!loaded) return loaded.status();
+        how = std::move(*loaded);
     }
-    if (envelope) {
-        if (!vault) return Status::Unavailable("the vault is not configured");
-        auto plain = vault->Open(*envelope, CredentialsContext(account_id, integration_id));
-        if (!plain) return Status::Internal("the stored credentials cannot be opened");
-        auto parsed = json::Parse(*plain);
-        if (parsed && parsed->is_object()) {
-            for (const auto& [k, v] : parsed->as_object()) {
-                if (v.is_string()) settings[k] = v.as_string();
-            }
-        }
-    }
-    auto connector = factory(kind, settings);
+    // The store is not held while the portal answers.
+    auto connector = OpenConnector(vault, factory, account_id, integration_id, how);
     if (!connector) return connector.status();
     connectors::FetchOptions fetch;
     fetch.asset_key = external_id;

@@ -22,6 +22,7 @@
 #include "match/name_index.hpp"
 #include "sync/backup.hpp"
 #include "sync/backup_sql.hpp"
+#include "sync/connect.hpp"
 
 namespace mortar::sync {
 namespace {
@@ -1717,14 +1718,8 @@ void RegisterBackupRoutes(
             }
             Status s = RefreshAsset(svc.db(), vault, factory, svc.clock(), ctx.principal.account_id, *id);
             if (!s.ok()) {
-                if (s.code() == Code::kNotFound) return jsonapi::ErrorResponse(s);
-                if (s.code() == Code::kUnauthenticated) {
-                    return jsonapi::ErrorResponse(
-                        Status::Conflict("Credentials invalid: re-enter them in the integration")
-                    );
-                }
                 log::warn("sync now of backup asset {} failed: {}", *id, s.message());
-                return jsonapi::ErrorResponse(502, "UniView could not be reached: " + s.message());
+                return VendorErrorResponse("UniView", s);
             }
             auto tx = svc.db().Begin(db::TxMode::kRead);
             if (!tx) return jsonapi::ErrorResponse(tx.status());
