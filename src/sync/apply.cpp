@@ -879,25 +879,73 @@ Status KindApplier::ApplyChunk(
         if (kind_ == EntityKind::kCompany) p->organization = p->local_id;
     }
 
-    // Changed records: one prepared UPDATE run per record.
-    {
-        std::optional<db::Stmt> update;
-        for (Prepared& p : todo) {
-            if (p.created || !p.changed) continue;
-            if (!update) {
-                std::string sets = "updated_at = $3";
-                for (std::size_t i = 0; i < cols.size(); ++i) {
-                    sets += std::string(", ") + cols[i].column + " = $" + std::to_string(i + 4);
-                }
-                auto stmt =
-                    tx.PrepareDynamic("UPDATE " + local_type_ + " SET " + sets + " WHERE account_id = $1 AND id = $2");
-                if (!stmt) return stmt.status();
-                update.emplace(std::move(*stmt));
+    // Changed records. PostgreSQL: multi-row UPDATE ... FROM (VALUES ...); SQLite: one
+    // prepared UPDATE run per record.
+    std::vector<const Prepared*> changed;
+    for (const Prepared& p : todo) {
+        if (!p.created && p.changed) changed.push_back(&p);
+    }
+    if (!changed.empty() && postgres) {
+        auto cast = [](ColType type) {
+            switch (type) {
+                case ColType::kInt:
+                    return "::bigint";
+                case ColType::kBool:
+                    return "::boolean";
+                default:
+                    return "::text";
             }
+        };
+        const std::size_t width = cols.size() + 1;
+        std::vector<db::Param> params;
+        params.reserve(changed.size() * width);
+        for (const Prepared* p : changed) {
+            params.emplace_back(*p->local_id);
+            for (const ColumnValue& v : p->values) params.push_back(api::AsParam(v));
+        }
+        std::string sets = "updated_at = $2";
+        std::string names = "id";
+        for (const Col& col : cols) {
+            sets += std::string(", ") + col.column + " = v." + col.column;
+            names += std::string(", ") + col.column;
+        }
+        std::size_t at = 0;
+        for (std::size_t n : db::BatchSizes(changed.size(), width, db::MaxBatchRows(tx.dialect()))) {
+            // VALUES rows carry no column types: the first row casts its parameters.
+            std::string values;
+            std::size_t k = 3;
+            for (std::size_t r = 0; r < n; ++r) {
+                values += r ? ", (" : "(";
+                for (std::size_t c = 0; c < width; ++c) {
+                    if (c) values += ", ";
+                    values += "$" + std::to_string(k++);
+                    if (r == 0) values += c == 0 ? "::bigint" : cast(cols[c - 1].type);
+                }
+                values += ")";
+            }
+            auto stmt = tx.PrepareDynamic(
+                "UPDATE " + local_type_ + " AS t SET " + sets + " FROM (VALUES " + values + ") AS v(" + names +
+                ") WHERE t.account_id = $1 AND t.id = v.id"
+            );
+            if (!stmt) return stmt.status();
+            stmt->Bind(1, scope_.account_id).Bind(2, std::string_view(now));
+            for (std::size_t i = 0; i < n * width; ++i) stmt->Bind(static_cast<int>(i) + 3, params[at * width + i]);
+            if (auto updated = stmt->Execute(); !updated) return updated.status();
+            at += n;
+        }
+    } else if (!changed.empty()) {
+        std::string sets = "updated_at = $3";
+        for (std::size_t i = 0; i < cols.size(); ++i) {
+            sets += std::string(", ") + cols[i].column + " = $" + std::to_string(i + 4);
+        }
+        auto update =
+            tx.PrepareDynamic("UPDATE " + local_type_ + " SET " + sets + " WHERE account_id = $1 AND id = $2");
+        if (!update) return update.status();
+        for (const Prepared* p : changed) {
             update->Reset();
-            update->Bind(1, scope_.account_id).Bind(2, *p.local_id).Bind(3, std::string_view(now));
-            for (std::size_t i = 0; i < p.values.size(); ++i) {
-                update->Bind(static_cast<int>(i) + 4, api::AsParam(p.values[i]));
+            update->Bind(1, scope_.account_id).Bind(2, *p->local_id).Bind(3, std::string_view(now));
+            for (std::size_t i = 0; i < p->values.size(); ++i) {
+                update->Bind(static_cast<int>(i) + 4, api::AsParam(p->values[i]));
             }
             if (auto n = update->Execute(); !n) return n.status();
         }

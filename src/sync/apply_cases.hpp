@@ -320,4 +320,54 @@ TEST_P(ApplyTest, AFullListingOrphansWhatItNoLongerHas) {
     EXPECT_EQ(Count("SELECT count(*) FROM sync_links WHERE state = 'orphaned' AND external_id = '506'"), 1);
 }
 
+TEST_P(ApplyTest, ChangedRecordsOfABatchAreUpdatedTogetherWithTheirTypedColumns) {
+    Companies(2);
+    auto site = [](const std::string& id,
+                   const std::string& company,
+                   const std::string& name,
+                   bool primary,
+                   const std::string& city) {
+        return Record(EntityKind::kSite, id, company, name, {{"primary", primary ? "true" : "false"}, {"city", city}});
+    };
+    {
+        auto a = Applier(EntityKind::kSite);
+        const std::vector<ExternalRecord> sites = {
+            site("601", "1", "Main", true, "Leuven"),
+            site("602", "2", "Depot", false, "Gent"),
+            site("603", "1", "Annex", false, "Brugge")};
+        ASSERT_TRUE(a->ApplyBatch(sites).ok());
+        EXPECT_EQ(a->counts().created, 3);
+    }
+    NewRun();
+    auto a = Applier(EntityKind::kSite, false);
+    const std::vector<ExternalRecord> changed = {
+        site("601", "1", "Main", false, ""),
+        site("602", "2", "Depot", true, "Antwerpen"),
+        site("603", "1", "Annex", false, "Brugge")};
+    ASSERT_TRUE(a->ApplyBatch(changed).ok());
+    EXPECT_EQ(a->counts().updated, 2);
+    EXPECT_EQ(a->counts().unchanged, 1);
+    EXPECT_EQ(Count("SELECT count(*) FROM locations WHERE city IS NULL AND id = " + Linked("site", "601")), 1);
+    EXPECT_EQ(
+        Count(
+            "SELECT count(*) FROM locations WHERE is_primary = " +
+            std::string(GetParam() == db::Dialect::kPostgres ? "true" : "1") + " AND id = " + Linked("site", "602")
+        ),
+        1
+    );
+    EXPECT_EQ(
+        Count(
+            "SELECT count(*) FROM locations WHERE is_primary = " +
+            std::string(GetParam() == db::Dialect::kPostgres ? "false" : "0") + " AND id = " + Linked("site", "601")
+        ),
+        1
+    );
+    EXPECT_EQ(Text("SELECT city FROM locations WHERE id = " + Linked("site", "602")), "Antwerpen");
+    EXPECT_EQ(
+        Text("SELECT updated_at FROM locations WHERE id = " + Linked("site", "602")),
+        FormatTimestamp(clock_.NowMillis())
+    );
+    EXPECT_EQ(Count("SELECT count(*) FROM activity_events WHERE action = 'update' AND resource_type = 'locations'"), 2);
+}
+
 }  // namespace mortar::sync::testing
