@@ -290,6 +290,7 @@ public:
             });
             if (!s.ok()) f.outcome = s.message();
             listed_[k] = n;
+            incremental_[k] = (*c)->SupportsIncremental(kKinds[k]);
             minimum += Pages(n);
             f.records += n;
         }
@@ -359,7 +360,9 @@ public:
         f.records = f.counts.created + f.counts.updated + f.counts.unchanged + f.counts.returned + f.counts.errors;
         f.calls = summary->api_calls;
         f.minimum_calls = 1;
-        for (int k = 0; k < 4; ++k) f.minimum_calls += Pages(full ? listed_[k] : changed_[k]);
+        // An incremental run lists the changed records of a kind the vendor can filter by
+        // change stamp, and the whole kind otherwise (Autotask: sites).
+        for (int k = 0; k < 4; ++k) f.minimum_calls += Pages(full || !incremental_[k] ? listed_[k] : changed_[k]);
         return f;
     }
 
@@ -402,6 +405,7 @@ private:
     int64_t per_kind_[4] = {};
     int64_t listed_[4] = {};
     int64_t changed_[4] = {};
+    bool incremental_[4] = {};
     std::unique_ptr<net::HttpClient> client_;
 };
 

@@ -2,6 +2,8 @@
 #include "db/batch.hpp"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 namespace mortar::db {
 
@@ -25,6 +27,11 @@ std::vector<std::size_t> BatchSizes(std::size_t rows, std::size_t params_per_row
 }
 
 std::string ValuesPlaceholders(std::size_t rows, std::size_t width, std::size_t first) {
+    // Writers ask for the same few shapes again and again (a power of two of rows, a
+    // table's width): each thread keeps the texts it built.
+    thread_local std::map<std::tuple<std::size_t, std::size_t, std::size_t>, std::string> built;
+    auto key = std::make_tuple(rows, width, first);
+    if (auto it = built.find(key); it != built.end()) return it->second;
     std::string out;
     out.reserve(rows * width * 7);
     std::size_t n = first;
@@ -37,6 +44,7 @@ std::string ValuesPlaceholders(std::size_t rows, std::size_t width, std::size_t 
         }
         out += ')';
     }
+    if (built.size() < 256) built.emplace(key, out);
     return out;
 }
 
