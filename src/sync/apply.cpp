@@ -11,15 +11,13 @@
 #include "core/log.hpp"
 #include "core/mac.hpp"
 #include "core/strings.hpp"
+#include "db/batch.hpp"
 #include "domains/common.hpp"
 
 namespace mortar::sync {
 namespace {
 
 using api::ColumnValue;
-
-// Records written per transaction, at most.
-constexpr std::size_t kBatchRecords = 2000;
 
 enum class ColType { kText, kInt, kBool, kJson };
 
@@ -117,7 +115,7 @@ ColumnValue Id(std::optional<int64_t> id) {
 std::optional<int64_t> Find(const std::unordered_map<std::string, int64_t>& map, std::string_view key) {
     if (key.empty()) return std::nullopt;
     auto it = map.find(std::string(key));
-    if (it == map.end()) return std::nullopt;
+    if (it == map.end() || it->second == 0) return std::nullopt;
     return it->second;
 }
 
@@ -192,6 +190,9 @@ std::string_view FirstNonEmpty(std::initializer_list<std::string_view> values) {
     return {};
 }
 
+constexpr const char* kLinkColumns =
+    "id, external_id, local_id, state, coalesce(payload_hash, ''), coalesce(psa_type_id, ''), coalesce(psa_status_id, "
+    "'')";
 constexpr db::Query kLoadLinks{
     "sync_links.load_kind",
     "SELECT id, external_id, local_id, state, coalesce(payload_hash, ''), coalesce(psa_type_id, ''), "
@@ -199,16 +200,6 @@ constexpr db::Query kLoadLinks{
 constexpr db::Query kParentLinks{
     "sync_links.parents",
     "SELECT external_id, local_id FROM sync_links WHERE integration_id = $1 AND external_type = $2"};
-constexpr db::Query kUpsertLink{
-    "sync_links.upsert",
-    "INSERT INTO sync_links (account_id, integration_id, external_type, external_id, local_type, local_id, state, "
-    "error_detail, payload_hash, psa_type_id, psa_status_id, last_seen_run_id, created_at, updated_at) VALUES ($1, $2, "
-    "$3, $4, $5, $6, 'syncing', NULL, $7, $8, $9, $10, $11, $11) ON CONFLICT (integration_id, external_type, "
-    "external_id) DO UPDATE SET local_type = excluded.local_type, local_id = excluded.local_id, state = 'syncing', "
-    "error_detail = NULL, payload_hash = excluded.payload_hash, psa_type_id = excluded.psa_type_id, psa_status_id = "
-    "excluded.psa_status_id, last_seen_run_id = excluded.last_seen_run_id, updated_at = excluded.updated_at RETURNING "
-    "id"};
-constexpr db::Query kSeen{"sync_links.seen", "UPDATE sync_links SET last_seen_run_id = $2 WHERE id = $1"};
 constexpr db::Query kLinkError{
     "sync_links.error",
     "UPDATE sync_links SET state = 'error', error_detail = $2, payload_hash = NULL, last_seen_run_id = $3, updated_at "
@@ -217,19 +208,117 @@ constexpr db::Query kRunError{
     "sync_run_errors.insert",
     "INSERT INTO sync_run_errors (account_id, sync_run_id, external_type, external_id, local_type, local_id, detail, "
     "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"};
-constexpr db::Query kOrphan{
-    "sync_links.orphan",
-    "UPDATE sync_links SET state = 'orphaned', updated_at = $2 WHERE id = $1 AND state IN ('syncing', 'error')"};
 constexpr db::Query kOrganizationNames{
     "organizations.names_for_matching",
     "SELECT o.id, o.name FROM organizations o WHERE o.account_id = $1 AND NOT EXISTS (SELECT 1 FROM sync_links sl "
     "WHERE sl.integration_id = $2 AND sl.local_type = 'organizations' AND sl.local_id = o.id) ORDER BY o.id"};
+// PostgreSQL only: ids for the records a batch creates, so one multi-row INSERT writes
+// them and the ids are known without relying on the order of RETURNING rows.
+constexpr db::Query kReserveIds{
+    "records.reserve_ids", "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2::bigint)"};
+
+// Runs `head` + `rows` VALUES tuples of `width` + `tail` for every statement-sized slice
+// of `params` (width parameters per row), calling `on_row` with each RETURNING row.
+template <class OnRow>
+Status RunValues(
+    db::Tx& tx,
+    std::string_view head,
+    std::size_t width,
+    std::span<const db::Param> params,
+    std::string_view tail,
+    OnRow&& on_row
+) {
+    const std::size_t rows = params.size() / width;
+    std::size_t at = 0;
+    for (std::size_t n : db::BatchSizes(rows, width, db::MaxBatchRows(tx.dialect()))) {
+        auto stmt = tx.PrepareDynamic(std::string(head) + db::ValuesPlaceholders(n, width) + std::string(tail));
+        if (!stmt) return stmt.status();
+        stmt->BindAll(params.subspan(at * width, n * width));
+        while (true) {
+            auto step = stmt->Step();
+            if (!step) return step.status();
+            if (!*step) break;
+            on_row(stmt->row());
+        }
+        at += n;
+    }
+    return Status::Ok();
+}
+
+Status RunValues(
+    db::Tx& tx, std::string_view head, std::size_t width, std::span<const db::Param> params, std::string_view tail
+) {
+    return RunValues(tx, head, width, params, tail, [](const db::Row&) {});
+}
+
+// Runs `head` + "IN ($k, ...)" + `tail` over `keys`, the `fixed` parameters first.
+template <class OnRow>
+Status RunIn(
+    db::Tx& tx,
+    std::string_view head,
+    std::span<const db::Param> fixed,
+    std::span<const db::Param> keys,
+    std::string_view tail,
+    OnRow&& on_row
+) {
+    std::size_t at = 0;
+    for (std::size_t n : db::BatchSizes(keys.size(), 1, db::MaxBatchRows(tx.dialect()))) {
+        auto stmt = tx.PrepareDynamic(
+            std::string(head) + "IN (" + db::ListPlaceholders(n, fixed.size() + 1) + ")" + std::string(tail)
+        );
+        if (!stmt) return stmt.status();
+        stmt->BindAll(fixed);
+        for (std::size_t i = 0; i < n; ++i) stmt->Bind(static_cast<int>(fixed.size() + i + 1), keys[at + i]);
+        while (true) {
+            auto step = stmt->Step();
+            if (!step) return step.status();
+            if (!*step) break;
+            on_row(stmt->row());
+        }
+        at += n;
+    }
+    return Status::Ok();
+}
+
+db::Param TextOrNull(std::string_view s) {
+    return s.empty() ? db::Param(db::Null{}) : db::Param(s);
+}
+
+db::Param IdOrNull(const std::optional<int64_t>& id) {
+    return id ? db::Param(*id) : db::Param(db::Null{});
+}
+
+LinkRow ReadLink(const db::Row& row) {
+    LinkRow link;
+    link.link_id = row.GetInt(0);
+    link.external_id = std::string(row.GetText(1));
+    link.local_id = row.GetInt(2);
+    link.state = LinkStateFromName(row.GetText(3)).value_or(LinkState::kError);
+    link.payload_hash = std::string(row.GetText(4));
+    link.psa_type_id = std::string(row.GetText(5));
+    link.psa_status_id = std::string(row.GetText(6));
+    return link;
+}
 
 }  // namespace
 
 // One link written in the current transaction, merged into the index after commit.
 struct KindApplier::Pending {
     LinkRow row;
+};
+
+// One record of a batch on its way to the store.
+struct KindApplier::Prepared {
+    const Work* work = nullptr;
+    std::vector<ColumnValue> values;  // ColumnsOf(kind) order
+    std::string title;
+    std::optional<int64_t> organization;  // the record's organization (itself for companies)
+    std::optional<int64_t> local_id;
+    std::vector<ColumnValue> before;  // empty: a new record
+    bool matched = false;
+    bool created = false;
+    bool changed = false;
+    std::string changes;
 };
 
 std::string_view LocalTypeOf(EntityKind kind) {
@@ -315,12 +404,15 @@ std::string KindApplier::Now() const {
     return FormatTimestamp(scope_.clock->NowMillis());
 }
 
-Status KindApplier::Load() {
+Status KindApplier::Load(bool all_links) {
     auto tx = db_.Begin(db::TxMode::kRead);
     if (!tx) return tx.status();
     links_.clear();
-    link_index_.clear();
-    {
+    organizations_.clear();
+    locations_.clear();
+    contacts_.clear();
+    all_links_ = all_links;
+    if (all_links) {
         auto stmt = tx->Prepare(kLoadLinks);
         if (!stmt) return stmt.status();
         stmt->Bind(1, scope_.integration_id).Bind(2, std::string_view(external_type_));
@@ -328,38 +420,106 @@ Status KindApplier::Load() {
             auto step = stmt->Step();
             if (!step) return step.status();
             if (!*step) break;
-            const db::Row& row = stmt->row();
-            LinkRow link;
-            link.link_id = row.GetInt(0);
-            link.external_id = std::string(row.GetText(1));
-            link.local_id = row.GetInt(2);
-            link.state = LinkStateFromName(row.GetText(3)).value_or(LinkState::kError);
-            link.payload_hash = std::string(row.GetText(4));
-            link.psa_type_id = std::string(row.GetText(5));
-            link.psa_status_id = std::string(row.GetText(6));
-            link_index_[link.external_id] = links_.size();
-            links_.push_back(std::move(link));
+            LinkRow link = ReadLink(stmt->row());
+            std::string key = link.external_id;
+            links_.insert_or_assign(std::move(key), std::move(link));
         }
-    }
-    auto load_parents = [&](std::string_view external_type, std::unordered_map<std::string, int64_t>& out) -> Status {
-        auto stmt = tx->Prepare(kParentLinks);
-        if (!stmt) return stmt.status();
-        stmt->Bind(1, scope_.integration_id).Bind(2, external_type);
-        while (true) {
-            auto step = stmt->Step();
-            if (!step) return step.status();
-            if (!*step) break;
-            out[std::string(stmt->row().GetText(0))] = stmt->row().GetInt(1);
+        auto load_parents = [&](std::string_view external_type, std::unordered_map<std::string, int64_t>& out) {
+            auto parents = tx->Prepare(kParentLinks);
+            if (!parents) return parents.status();
+            parents->Bind(1, scope_.integration_id).Bind(2, external_type);
+            while (true) {
+                auto step = parents->Step();
+                if (!step) return step.status();
+                if (!*step) break;
+                out[std::string(parents->row().GetText(0))] = parents->row().GetInt(1);
+            }
+            return Status::Ok();
+        };
+        if (kind_ != EntityKind::kCompany) MORTAR_RETURN_IF_ERROR(load_parents("company", organizations_));
+        if (kind_ == EntityKind::kContact || kind_ == EntityKind::kConfiguration) {
+            MORTAR_RETURN_IF_ERROR(load_parents("site", locations_));
         }
-        return Status::Ok();
-    };
-    if (kind_ != EntityKind::kCompany) MORTAR_RETURN_IF_ERROR(load_parents("company", organizations_));
-    if (kind_ == EntityKind::kContact || kind_ == EntityKind::kConfiguration) {
-        MORTAR_RETURN_IF_ERROR(load_parents("site", locations_));
+        if (kind_ == EntityKind::kConfiguration) MORTAR_RETURN_IF_ERROR(load_parents("contact", contacts_));
     }
-    if (kind_ == EntityKind::kConfiguration) MORTAR_RETURN_IF_ERROR(load_parents("contact", contacts_));
     if (kind_ == EntityKind::kCompany)
         MORTAR_RETURN_IF_ERROR(matcher_.Load(*tx, scope_.account_id, scope_.integration_id));
+    tx->Rollback();
+    return Status::Ok();
+}
+
+Status KindApplier::LoadLinks(db::Tx& tx, std::span<const std::string> external_ids) {
+    std::vector<db::Param> keys(external_ids.begin(), external_ids.end());
+    const db::Param fixed[] = {scope_.integration_id, std::string_view(external_type_)};
+    return RunIn(
+        tx,
+        std::string("SELECT ") + kLinkColumns +
+            " FROM sync_links WHERE integration_id = $1 AND external_type = $2 AND "
+            "external_id ",
+        fixed,
+        keys,
+        "",
+        [&](const db::Row& row) {
+            LinkRow link = ReadLink(row);
+            std::string key = link.external_id;
+            links_.insert_or_assign(std::move(key), std::move(link));
+        }
+    );
+}
+
+Status KindApplier::LoadParents(
+    db::Tx& tx,
+    std::string_view external_type,
+    std::unordered_map<std::string, int64_t>& out,
+    std::span<const std::string> external_ids
+) {
+    std::vector<db::Param> keys(external_ids.begin(), external_ids.end());
+    for (const std::string& id : external_ids) out.emplace(id, 0);  // not linked unless found
+    const db::Param fixed[] = {scope_.integration_id, external_type};
+    return RunIn(
+        tx,
+        "SELECT external_id, local_id FROM sync_links WHERE integration_id = $1 AND external_type = $2 AND "
+        "external_id ",
+        fixed,
+        keys,
+        "",
+        [&](const db::Row& row) { out[std::string(row.GetText(0))] = row.GetInt(1); }
+    );
+}
+
+// An incremental batch reads the links of its records and the parents they name, in
+// one read transaction, instead of every link of the kind.
+Status KindApplier::FetchForBatch(std::span<const ExternalRecord> records) {
+    std::vector<std::string> links, companies, sites, contacts;
+    std::unordered_set<std::string_view> asked;
+    auto want = [&](std::vector<std::string>& list,
+                    const std::unordered_map<std::string, int64_t>& known,
+                    std::string_view id) {
+        if (id.empty() || known.count(std::string(id))) return;
+        list.emplace_back(id);
+    };
+    for (const ExternalRecord& r : records) {
+        if (!links_.count(r.external_id) && asked.insert(r.external_id).second) links.push_back(r.external_id);
+        if (kind_ != EntityKind::kCompany) want(companies, organizations_, r.parent_external_id);
+        if (kind_ == EntityKind::kContact || kind_ == EntityKind::kConfiguration) {
+            want(sites, locations_, r.Field("site_id"));
+        }
+        if (kind_ == EntityKind::kConfiguration) want(contacts, contacts_, r.Field("contact_id"));
+    }
+    auto dedupe = [](std::vector<std::string>& v) {
+        std::sort(v.begin(), v.end());
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+    };
+    dedupe(companies);
+    dedupe(sites);
+    dedupe(contacts);
+    if (links.empty() && companies.empty() && sites.empty() && contacts.empty()) return Status::Ok();
+    auto tx = db_.Begin(db::TxMode::kRead);
+    if (!tx) return tx.status();
+    MORTAR_RETURN_IF_ERROR(LoadLinks(*tx, links));
+    MORTAR_RETURN_IF_ERROR(LoadParents(*tx, "company", organizations_, companies));
+    MORTAR_RETURN_IF_ERROR(LoadParents(*tx, "site", locations_, sites));
+    MORTAR_RETURN_IF_ERROR(LoadParents(*tx, "contact", contacts_, contacts));
     tx->Rollback();
     return Status::Ok();
 }
@@ -420,22 +580,10 @@ Result<std::optional<int64_t>> KindApplier::Lookup(db::Tx& tx, std::string_view 
     return std::optional<int64_t>(id);
 }
 
-Status KindApplier::ApplyOne(
-    db::Tx& tx, const ExternalRecord& r, Action action, const LinkRow* link, std::vector<Pending>& pending, Counts& c
-) {
-    const std::string now = Now();
-    if (action == Action::kUnchanged) {
-        auto stmt = tx.Prepare(kSeen);
-        if (!stmt) return stmt.status();
-        stmt->Bind(1, link->link_id).Bind(2, scope_.run_id);
-        if (auto n = stmt->Execute(); !n) return n.status();
-        ++c.unchanged;
-        return Status::Ok();
-    }
-    const std::vector<Col>& cols = ColumnsOf(kind_);
-    std::vector<ColumnValue> values;
+// The column values and title of a record; kUnprocessable when it cannot be applied.
+Status KindApplier::PrepareValues(db::Tx& tx, const ExternalRecord& r, Prepared& p) {
+    std::vector<ColumnValue>& values = p.values;
     const std::optional<int64_t> organization = Find(organizations_, r.parent_external_id);
-    std::string title;
     switch (kind_) {
         case EntityKind::kCompany: {
             if (Trim(r.name).empty()) return Status::Unprocessable("the PSA company has no name");
@@ -541,167 +689,421 @@ Status KindApplier::ApplyOne(
             break;
         }
     }
-    const int64_t organization_col = kind_ == EntityKind::kCompany ? -1 : 0;
-    if (organization_col == 0 && !organization) {
-        return Status::Unprocessable("its PSA company is not synced");
-    }
+    if (kind_ != EntityKind::kCompany && !organization) return Status::Unprocessable("its PSA company is not synced");
     if (kind_ == EntityKind::kContact) {
         const auto& f = values[1];
         const auto& l = values[2];
-        title = std::string(Trim(
+        p.title = std::string(Trim(
             (std::holds_alternative<std::string>(f) ? std::get<std::string>(f) : std::string()) + " " +
             (std::holds_alternative<std::string>(l) ? std::get<std::string>(l) : std::string())
         ));
     } else {
-        title = std::get<std::string>(values[kind_ == EntityKind::kCompany ? 0 : 1]);
+        p.title = std::get<std::string>(values[kind_ == EntityKind::kCompany ? 0 : 1]);
     }
+    p.organization = organization;
+    return Status::Ok();
+}
+
+// Writes one transaction's records: per step one multi-row statement (or, on SQLite, one
+// prepared statement run per row, which costs no round trip) for all of them.
+Status KindApplier::ApplyChunk(
+    db::Tx& tx,
+    std::span<const Work> work,
+    std::vector<Pending>& pending,
+    Counts& c,
+    std::vector<std::pair<std::size_t, Status>>& item_errors
+) {
+    const std::string now = Now();
+    const std::vector<Col>& cols = ColumnsOf(kind_);
+    const bool postgres = tx.dialect() == db::Dialect::kPostgres;
+
+    // Unchanged records: their links are marked seen by this run, in one statement.
+    std::vector<db::Param> seen;
+    std::vector<Prepared> todo;
+    todo.reserve(work.size());
+    for (std::size_t i = 0; i < work.size(); ++i) {
+        const Work& w = work[i];
+        if (w.action == Action::kUnchanged) {
+            seen.emplace_back(w.link->link_id);
+            continue;
+        }
+        Prepared p;
+        p.work = &w;
+        Status s = PrepareValues(tx, *w.record, p);
+        if (s.code() == Code::kUnprocessable) {
+            item_errors.emplace_back(i, s);  // checked before anything was written
+            continue;
+        }
+        MORTAR_RETURN_IF_ERROR(s);
+        todo.push_back(std::move(p));
+    }
+    if (!seen.empty()) {
+        const db::Param fixed[] = {scope_.run_id};
+        MORTAR_RETURN_IF_ERROR(
+            RunIn(tx, "UPDATE sync_links SET last_seen_run_id = $1 WHERE id ", fixed, seen, "", [](const db::Row&) {})
+        );
+        c.unchanged += static_cast<int64_t>(seen.size());
+    }
+    if (todo.empty()) return Status::Ok();
 
     // The Mortar record: the linked one, else (first sync, organizations) a match by
     // name, else a new one. A linked record deleted in Mortar meanwhile is created again.
-    std::optional<int64_t> local_id;
-    std::vector<ColumnValue> before;
-    if (link) {
-        std::string select = "SELECT ";
-        for (std::size_t i = 0; i < cols.size(); ++i) select += std::string(i ? ", " : "") + cols[i].column;
-        auto stmt = tx.PrepareDynamic(select + " FROM " + local_type_ + " WHERE account_id = $1 AND id = $2");
-        if (!stmt) return stmt.status();
-        stmt->Bind(1, scope_.account_id).Bind(2, link->local_id);
-        auto step = stmt->Step();
-        if (!step) return step.status();
-        if (*step) {
-            local_id = link->local_id;
-            for (std::size_t i = 0; i < cols.size(); ++i) {
-                before.push_back(FromRow(stmt->row(), static_cast<int>(i), cols[i].type));
+    std::string select = "SELECT id";
+    for (const Col& col : cols) select += std::string(", ") + col.column;
+    select += " FROM " + local_type_ + " WHERE account_id = $1 AND id ";
+    auto read_before = [&](const std::vector<db::Param>& ids,
+                           std::unordered_map<int64_t, std::vector<ColumnValue>>& out) {
+        const db::Param fixed[] = {scope_.account_id};
+        return RunIn(tx, select, fixed, ids, "", [&](const db::Row& row) {
+            std::vector<ColumnValue>& v = out[row.GetInt(0)];
+            for (std::size_t i = 0; i < cols.size(); ++i)
+                v.push_back(FromRow(row, static_cast<int>(i) + 1, cols[i].type));
+        });
+    };
+    std::unordered_map<int64_t, std::vector<ColumnValue>> before;
+    {
+        std::vector<db::Param> ids;
+        for (const Prepared& p : todo) {
+            if (p.work->link) ids.emplace_back(p.work->link->local_id);
+        }
+        if (!ids.empty()) MORTAR_RETURN_IF_ERROR(read_before(ids, before));
+    }
+    std::vector<db::Param> matched_ids;
+    for (Prepared& p : todo) {
+        if (p.work->link) {
+            if (auto it = before.find(p.work->link->local_id); it != before.end()) {
+                p.local_id = p.work->link->local_id;
+                p.before = std::move(it->second);
+                before.erase(it);
+                continue;
             }
         }
+        if (kind_ != EntityKind::kCompany) continue;
+        if (auto found = matcher_.Find(p.work->record->name)) {
+            p.local_id = *found;
+            p.matched = true;
+            matcher_.Claim(*found);
+            claims_in_tx_.push_back(*found);
+            matched_ids.emplace_back(*found);
+        }
     }
-    bool matched = false;
-    if (!local_id && kind_ == EntityKind::kCompany) {
-        if (auto found = matcher_.Find(r.name)) {
-            local_id = *found;
-            matched = true;
-            auto stmt = tx.PrepareDynamic(
-                "SELECT name, organization_type_id, organization_status_id FROM organizations WHERE account_id = $1 "
-                "AND id = $2"
-            );
-            if (!stmt) return stmt.status();
-            stmt->Bind(1, scope_.account_id).Bind(2, *local_id);
-            auto step = stmt->Step();
-            if (!step) return step.status();
-            if (!*step) return Status::Unavailable("a matched organization disappeared");
-            for (std::size_t i = 0; i < cols.size(); ++i) {
-                before.push_back(FromRow(stmt->row(), static_cast<int>(i), cols[i].type));
-            }
+    if (!matched_ids.empty()) {
+        before.clear();
+        MORTAR_RETURN_IF_ERROR(read_before(matched_ids, before));
+        for (Prepared& p : todo) {
+            if (!p.matched) continue;
+            auto it = before.find(*p.local_id);
+            if (it == before.end()) return Status::Unavailable("a matched organization disappeared");
+            p.before = std::move(it->second);
         }
     }
 
-    json::Writer changes;
-    changes.BeginObject();
-    bool changed = false;
-    for (std::size_t i = 0; i < cols.size(); ++i) {
-        const ColumnValue none = db::Null{};
-        const ColumnValue& from = before.empty() ? none : before[i];
-        if (!before.empty() && Same(from, values[i], cols[i].type)) continue;
-        changed = true;
-        if (*cols[i].attr == '\0') continue;
-        if (before.empty() && std::holds_alternative<db::Null>(values[i])) continue;
-        changes.Key(cols[i].attr);
+    // What changed, for the activity log.
+    for (Prepared& p : todo) {
+        json::Writer changes;
         changes.BeginObject();
-        changes.Key("from");
-        WriteColumnValue(changes, from, cols[i].type);
-        changes.Key("to");
-        WriteColumnValue(changes, values[i], cols[i].type);
-        changes.EndObject();
-    }
-    changes.EndObject();
-
-    const bool created = !local_id.has_value();
-    if (created) {
-        std::string names = "account_id";
-        std::string params = "$1";
         for (std::size_t i = 0; i < cols.size(); ++i) {
-            names += std::string(", ") + cols[i].column;
-            params += ", $" + std::to_string(i + 2);
+            const ColumnValue none = db::Null{};
+            const ColumnValue& from = p.before.empty() ? none : p.before[i];
+            if (!p.before.empty() && Same(from, p.values[i], cols[i].type)) continue;
+            p.changed = true;
+            if (*cols[i].attr == '\0') continue;
+            if (p.before.empty() && std::holds_alternative<db::Null>(p.values[i])) continue;
+            changes.Key(cols[i].attr);
+            changes.BeginObject();
+            changes.Key("from");
+            WriteColumnValue(changes, from, cols[i].type);
+            changes.Key("to");
+            WriteColumnValue(changes, p.values[i], cols[i].type);
+            changes.EndObject();
         }
+        changes.EndObject();
+        p.changes = changes.Take();
+        p.created = !p.local_id.has_value();
+        if (kind_ == EntityKind::kCompany && p.local_id) p.organization = p.local_id;
+    }
+
+    // New records. PostgreSQL: ids reserved in one round trip, then multi-row INSERTs;
+    // SQLite: one prepared INSERT run per record.
+    std::string names = "account_id";
+    for (const Col& col : cols) names += std::string(", ") + col.column;
+    names += ", created_at, updated_at";
+    std::vector<Prepared*> created;
+    for (Prepared& p : todo) {
+        if (p.created) created.push_back(&p);
+    }
+    if (!created.empty() && postgres) {
+        auto reserve = tx.Prepare(kReserveIds);
+        if (!reserve) return reserve.status();
+        reserve->Bind(1, std::string_view(local_type_)).Bind(2, static_cast<int64_t>(created.size()));
+        for (Prepared* p : created) {
+            auto step = reserve->Step();
+            if (!step) return step.status();
+            if (!*step) return Status::Internal("reserving ids for " + local_type_ + " returned too few");
+            p->local_id = reserve->row().GetInt(0);
+        }
+        const std::size_t width = cols.size() + 4;
+        std::vector<db::Param> params;
+        params.reserve(created.size() * width);
+        for (Prepared* p : created) {
+            params.emplace_back(*p->local_id);
+            params.emplace_back(scope_.account_id);
+            for (const ColumnValue& v : p->values) params.push_back(api::AsParam(v));
+            params.emplace_back(std::string_view(now));
+            params.emplace_back(std::string_view(now));
+        }
+        MORTAR_RETURN_IF_ERROR(
+            RunValues(tx, "INSERT INTO " + local_type_ + " (id, " + names + ") VALUES ", width, params, "")
+        );
+    } else if (!created.empty()) {
         const std::string ts = "$" + std::to_string(cols.size() + 2);
         auto stmt = tx.PrepareDynamic(
-            "INSERT INTO " + local_type_ + " (" + names + ", created_at, updated_at) VALUES (" + params + ", " + ts +
-            ", " + ts + ") RETURNING id"
+            "INSERT INTO " + local_type_ + " (" + names + ") VALUES (" + db::ListPlaceholders(cols.size() + 1) + ", " +
+            ts + ", " + ts + ") RETURNING id"
         );
         if (!stmt) return stmt.status();
-        stmt->Bind(1, scope_.account_id);
-        for (std::size_t i = 0; i < values.size(); ++i) stmt->Bind(static_cast<int>(i) + 2, api::AsParam(values[i]));
-        stmt->Bind(static_cast<int>(cols.size()) + 2, std::string_view(now));
-        auto step = stmt->Step();
-        if (!step) return step.status();
-        if (!*step) return Status::Internal("insert into " + local_type_ + " returned no id");
-        local_id = stmt->row().GetInt(0);
-    } else if (changed) {
+        for (Prepared* p : created) {
+            stmt->Reset();
+            stmt->Bind(1, scope_.account_id);
+            for (std::size_t i = 0; i < p->values.size(); ++i) {
+                stmt->Bind(static_cast<int>(i) + 2, api::AsParam(p->values[i]));
+            }
+            stmt->Bind(static_cast<int>(cols.size()) + 2, std::string_view(now));
+            auto step = stmt->Step();
+            if (!step) return step.status();
+            if (!*step) return Status::Internal("insert into " + local_type_ + " returned no id");
+            p->local_id = stmt->row().GetInt(0);
+        }
+    }
+    for (Prepared* p : created) {
+        if (kind_ == EntityKind::kCompany) p->organization = p->local_id;
+    }
+
+    // Changed records. PostgreSQL: multi-row UPDATE ... FROM (VALUES ...); SQLite: one
+    // prepared UPDATE run per record.
+    std::vector<const Prepared*> changed;
+    for (const Prepared& p : todo) {
+        if (!p.created && p.changed) changed.push_back(&p);
+    }
+    if (!changed.empty() && postgres) {
+        auto cast = [](ColType type) {
+            switch (type) {
+                case ColType::kInt:
+                    return "::bigint";
+                case ColType::kBool:
+                    return "::boolean";
+                default:
+                    return "::text";
+            }
+        };
+        const std::size_t width = cols.size() + 1;
+        std::vector<db::Param> params;
+        params.reserve(changed.size() * width);
+        for (const Prepared* p : changed) {
+            params.emplace_back(*p->local_id);
+            for (const ColumnValue& v : p->values) params.push_back(api::AsParam(v));
+        }
+        std::string sets = "updated_at = $2";
+        std::string names = "id";
+        for (const Col& col : cols) {
+            sets += std::string(", ") + col.column + " = v." + col.column;
+            names += std::string(", ") + col.column;
+        }
+        std::size_t at = 0;
+        for (std::size_t n : db::BatchSizes(changed.size(), width, db::MaxBatchRows(tx.dialect()))) {
+            // VALUES rows carry no column types: the first row casts its parameters.
+            std::string values;
+            std::size_t k = 3;
+            for (std::size_t r = 0; r < n; ++r) {
+                values += r ? ", (" : "(";
+                for (std::size_t c = 0; c < width; ++c) {
+                    if (c) values += ", ";
+                    values += "$" + std::to_string(k++);
+                    if (r == 0) values += c == 0 ? "::bigint" : cast(cols[c - 1].type);
+                }
+                values += ")";
+            }
+            auto stmt = tx.PrepareDynamic(
+                "UPDATE " + local_type_ + " AS t SET " + sets + " FROM (VALUES " + values + ") AS v(" + names +
+                ") WHERE t.account_id = $1 AND t.id = v.id"
+            );
+            if (!stmt) return stmt.status();
+            stmt->Bind(1, scope_.account_id).Bind(2, std::string_view(now));
+            for (std::size_t i = 0; i < n * width; ++i) stmt->Bind(static_cast<int>(i) + 3, params[at * width + i]);
+            if (auto updated = stmt->Execute(); !updated) return updated.status();
+            at += n;
+        }
+    } else if (!changed.empty()) {
         std::string sets = "updated_at = $3";
         for (std::size_t i = 0; i < cols.size(); ++i) {
             sets += std::string(", ") + cols[i].column + " = $" + std::to_string(i + 4);
         }
-        auto stmt = tx.PrepareDynamic("UPDATE " + local_type_ + " SET " + sets + " WHERE account_id = $1 AND id = $2");
-        if (!stmt) return stmt.status();
-        stmt->Bind(1, scope_.account_id).Bind(2, *local_id).Bind(3, std::string_view(now));
-        for (std::size_t i = 0; i < values.size(); ++i) stmt->Bind(static_cast<int>(i) + 4, api::AsParam(values[i]));
-        if (auto n = stmt->Execute(); !n) return n.status();
-    }
-    const std::optional<int64_t> record_organization = kind_ == EntityKind::kCompany ? local_id : organization;
-    if (created || changed) {
-        MORTAR_RETURN_IF_ERROR(api::RecordActivityEvent(
-            tx,
-            api::ActivityEntry{
-                .account_id = scope_.account_id,
-                .action = created ? "create" : "update",
-                .resource_type = local_type_,
-                .resource_id = *local_id,
-                .resource_name = title,
-                .organization_id = record_organization,
-                .changes = changes.Take(),
-                .now = now}
-        ));
-        MORTAR_RETURN_IF_ERROR(
-            api::IndexRecord(tx, scope_.account_id, local_type_, *local_id, record_organization, title, now)
-        );
+        auto update =
+            tx.PrepareDynamic("UPDATE " + local_type_ + " SET " + sets + " WHERE account_id = $1 AND id = $2");
+        if (!update) return update.status();
+        for (const Prepared* p : changed) {
+            update->Reset();
+            update->Bind(1, scope_.account_id).Bind(2, *p->local_id).Bind(3, std::string_view(now));
+            for (std::size_t i = 0; i < p->values.size(); ++i) {
+                update->Bind(static_cast<int>(i) + 4, api::AsParam(p->values[i]));
+            }
+            if (auto n = update->Execute(); !n) return n.status();
+        }
     }
 
-    auto stmt = tx.Prepare(kUpsertLink);
-    if (!stmt) return stmt.status();
-    const std::string type_id = PsaTypeId(r);
-    const std::string status_id = PsaStatusId(r);
-    stmt->Bind(1, scope_.account_id)
-        .Bind(2, scope_.integration_id)
-        .Bind(3, std::string_view(external_type_))
-        .Bind(4, std::string_view(r.external_id))
-        .Bind(5, std::string_view(local_type_))
-        .Bind(6, *local_id)
-        .Bind(7, std::string_view(r.payload_hash))
-        .Bind(8, type_id.empty() ? db::Param(db::Null{}) : db::Param(std::string_view(type_id)))
-        .Bind(9, status_id.empty() ? db::Param(db::Null{}) : db::Param(std::string_view(status_id)))
-        .Bind(10, scope_.run_id)
-        .Bind(11, std::string_view(now));
-    auto step = stmt->Step();
-    if (!step) return step.status();
-    if (!*step) return Status::Internal("link upsert returned no id");
-    LinkRow row;
-    row.link_id = stmt->row().GetInt(0);
-    row.external_id = r.external_id;
-    row.local_id = *local_id;
-    row.state = LinkState::kSyncing;
-    row.payload_hash = r.payload_hash;
-    row.psa_type_id = type_id;
-    row.psa_status_id = status_id;
-    pending.push_back(Pending{std::move(row)});
-    if (kind_ == EntityKind::kCompany && (created || matched)) matcher_.Claim(*local_id);
-    if (action == Action::kReturn) {
-        ++c.returned;
-    } else if (created || (link == nullptr && matched)) {
-        ++c.created;
-    } else if (changed || (link && link->state == LinkState::kError)) {
-        ++c.updated;
-    } else {
-        ++c.unchanged;
+    // Activity events and the search index of every record created or changed, as
+    // api::RecordActivityEvent and api::IndexRecord write them, a statement per table.
+    std::vector<const Prepared*> written;
+    for (const Prepared& p : todo) {
+        if (p.created || p.changed) written.push_back(&p);
+    }
+    if (!written.empty()) {
+        std::vector<db::Param> params;
+        params.reserve(written.size() * 11);
+        for (const Prepared* p : written) {
+            params.emplace_back(scope_.account_id);
+            params.emplace_back(std::string_view(now));
+            params.emplace_back(std::string_view(p->created ? "create" : "update"));
+            params.emplace_back(std::string_view(local_type_));
+            params.emplace_back(*p->local_id);
+            params.emplace_back(std::string_view(p->title));
+            params.push_back(IdOrNull(p->organization));
+            params.emplace_back(db::Null{});
+            params.emplace_back(std::string_view(p->changes));
+            params.emplace_back(std::string_view(now));
+            params.emplace_back(std::string_view(now));
+        }
+        MORTAR_RETURN_IF_ERROR(RunValues(
+            tx,
+            "INSERT INTO activity_events (account_id, occurred_at, action, resource_type, resource_id, resource_name, "
+            "organization_id, actor_key_id, changes, created_at, updated_at) VALUES ",
+            11,
+            params,
+            ""
+        ));
+
+        // A changed record's words are replaced: the old ones go first.
+        std::vector<db::Param> updated_ids;
+        for (const Prepared* p : written) {
+            if (!p->created) updated_ids.emplace_back(*p->local_id);
+        }
+        if (!updated_ids.empty()) {
+            const db::Param fixed[] = {scope_.account_id, std::string_view(local_type_)};
+            MORTAR_RETURN_IF_ERROR(RunIn(
+                tx,
+                "DELETE FROM search_words WHERE entry_id IN (SELECT id FROM search_entries WHERE account_id = $1 AND "
+                "resource_type = $2 AND resource_id ",
+                fixed,
+                updated_ids,
+                ")",
+                [](const db::Row&) {}
+            ));
+        }
+        params.clear();
+        for (const Prepared* p : written) {
+            params.emplace_back(scope_.account_id);
+            params.emplace_back(std::string_view(local_type_));
+            params.emplace_back(*p->local_id);
+            params.push_back(IdOrNull(p->organization));
+            params.emplace_back(std::string_view(p->title));
+            params.emplace_back(std::string_view(now));
+        }
+        std::unordered_map<int64_t, int64_t> entry_of;  // record id -> search entry id
+        entry_of.reserve(written.size());
+        MORTAR_RETURN_IF_ERROR(RunValues(
+            tx,
+            "INSERT INTO search_entries (account_id, resource_type, resource_id, organization_id, title, updated_at) "
+            "VALUES ",
+            6,
+            params,
+            " ON CONFLICT (account_id, resource_type, resource_id) DO UPDATE SET organization_id = "
+            "excluded.organization_id, title = excluded.title, updated_at = excluded.updated_at RETURNING id, "
+            "resource_id",
+            [&](const db::Row& row) { entry_of[row.GetInt(1)] = row.GetInt(0); }
+        ));
+        params.clear();
+        std::vector<std::string> words;
+        std::vector<std::pair<std::size_t, int64_t>> word_rows;  // index into words, entry id
+        for (const Prepared* p : written) {
+            auto it = entry_of.find(*p->local_id);
+            if (it == entry_of.end()) return Status::Internal("search entry upsert returned no id");
+            for (std::string& w : api::SearchWords(p->title)) {
+                word_rows.emplace_back(words.size(), it->second);
+                words.push_back(std::move(w));
+            }
+        }
+        for (const auto& [word, entry] : word_rows) {
+            params.emplace_back(scope_.account_id);
+            params.emplace_back(std::string_view(words[word]));
+            params.emplace_back(entry);
+        }
+        if (!params.empty()) {
+            MORTAR_RETURN_IF_ERROR(RunValues(
+                tx,
+                "INSERT INTO search_words (account_id, word, entry_id) VALUES ",
+                3,
+                params,
+                " ON CONFLICT (account_id, word, entry_id) DO NOTHING"
+            ));
+        }
+    }
+
+    // The links, in multi-row upserts; RETURNING names each link's external id, so the
+    // order of the rows returned does not matter.
+    std::vector<db::Param> params;
+    params.reserve(todo.size() * 13);
+    for (const Prepared& p : todo) {
+        const Work& w = *p.work;
+        params.emplace_back(scope_.account_id);
+        params.emplace_back(scope_.integration_id);
+        params.emplace_back(std::string_view(external_type_));
+        params.emplace_back(std::string_view(w.record->external_id));
+        params.emplace_back(std::string_view(local_type_));
+        params.emplace_back(*p.local_id);
+        params.emplace_back(std::string_view("syncing"));
+        params.emplace_back(std::string_view(w.record->payload_hash));
+        params.push_back(TextOrNull(w.type_id));
+        params.push_back(TextOrNull(w.status_id));
+        params.emplace_back(scope_.run_id);
+        params.emplace_back(std::string_view(now));
+        params.emplace_back(std::string_view(now));
+    }
+    std::unordered_map<std::string, int64_t> link_ids;
+    link_ids.reserve(todo.size());
+    MORTAR_RETURN_IF_ERROR(RunValues(
+        tx,
+        "INSERT INTO sync_links (account_id, integration_id, external_type, external_id, local_type, local_id, state, "
+        "payload_hash, psa_type_id, psa_status_id, last_seen_run_id, created_at, updated_at) VALUES ",
+        13,
+        params,
+        " ON CONFLICT (integration_id, external_type, external_id) DO UPDATE SET local_type = excluded.local_type, "
+        "local_id = excluded.local_id, state = 'syncing', error_detail = NULL, payload_hash = excluded.payload_hash, "
+        "psa_type_id = excluded.psa_type_id, psa_status_id = excluded.psa_status_id, last_seen_run_id = "
+        "excluded.last_seen_run_id, updated_at = excluded.updated_at RETURNING id, external_id",
+        [&](const db::Row& row) { link_ids[std::string(row.GetText(1))] = row.GetInt(0); }
+    ));
+    for (const Prepared& p : todo) {
+        const Work& w = *p.work;
+        auto it = link_ids.find(w.record->external_id);
+        if (it == link_ids.end()) return Status::Internal("link upsert returned no id");
+        LinkRow row;
+        row.link_id = it->second;
+        row.external_id = w.record->external_id;
+        row.local_id = *p.local_id;
+        row.state = LinkState::kSyncing;
+        row.payload_hash = w.record->payload_hash;
+        row.psa_type_id = w.type_id;
+        row.psa_status_id = w.status_id;
+        pending.push_back(Pending{std::move(row)});
+        if (w.action == Action::kReturn) {
+            ++c.returned;
+        } else if (p.created || (w.link == nullptr && p.matched)) {
+            ++c.created;
+        } else if (p.changed || (w.link && w.link->state == LinkState::kError)) {
+            ++c.updated;
+        } else {
+            ++c.unchanged;
+        }
     }
     return Status::Ok();
 }
@@ -734,7 +1136,7 @@ Status KindApplier::RecordItemError(const ExternalRecord& r, const LinkRow* link
     if (link) MORTAR_RETURN_IF_ERROR(api::BumpDataVersion(*tx, scope_.account_id));
     MORTAR_RETURN_IF_ERROR(tx->Commit());
     if (link) {
-        LinkRow& stored = links_[link_index_.at(link->external_id)];
+        LinkRow& stored = links_.at(link->external_id);
         stored.state = LinkState::kError;
         stored.payload_hash.clear();
     }
@@ -745,34 +1147,63 @@ Status KindApplier::RecordItemError(const ExternalRecord& r, const LinkRow* link
     return Status::Ok();
 }
 
+// After a commit: the links written become the known ones.
+void KindApplier::Merge(std::vector<Pending>& pending) {
+    lookups_in_tx_.clear();
+    claims_in_tx_.clear();
+    for (Pending& p : pending) {
+        auto it = links_.find(p.row.external_id);
+        if (it == links_.end()) {
+            std::string key = p.row.external_id;
+            links_.emplace(std::move(key), std::move(p.row));
+        } else {
+            it->second = std::move(p.row);
+        }
+    }
+}
+
+// After a rollback: lookups the transaction created and organizations it matched are
+// forgotten.
+void KindApplier::ForgetTx() {
+    for (const auto& [table, key] : lookups_in_tx_) lookups_[table].erase(key);
+    lookups_in_tx_.clear();
+    for (int64_t id : claims_in_tx_) matcher_.Unclaim(id);
+    claims_in_tx_.clear();
+}
+
 Status KindApplier::ApplyBatch(std::span<const ExternalRecord> records) {
+    if (!all_links_) MORTAR_RETURN_IF_ERROR(FetchForBatch(records));
+    // A record listed twice (a page boundary moved while listing) is applied once, as
+    // last listed.
+    std::unordered_map<std::string_view, std::size_t> last;
+    last.reserve(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) last[records[i].external_id] = i;
     // Plan the batch.
-    struct Work {
-        const ExternalRecord* record;
-        Action action;
-        const LinkRow* link;
-    };
     std::vector<Work> work;
-    for (const ExternalRecord& r : records) {
+    work.reserve(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const ExternalRecord& r = records[i];
         if (r.updated_at_ms > max_updated_ms_) max_updated_ms_ = r.updated_at_ms;
-        const std::string type_id = PsaTypeId(r);
-        const std::string status_id = PsaStatusId(r);
+        if (last[r.external_id] != i) continue;
+        std::string type_id = PsaTypeId(r);
+        std::string status_id = PsaStatusId(r);
         PlanRecord pr{.external_id = r.external_id, .payload_hash = r.payload_hash};
         pr.meets_settings = settings_.Meets(local_type_, r.active, type_id, status_id);
         // A site, contact or configuration item belongs to a synced company.
         if (kind_ != EntityKind::kCompany && !Find(organizations_, r.parent_external_id)) pr.meets_settings = false;
         pr.disconnected = settings_.DisconnectedBy(local_type_, type_id, status_id) != nullptr;
-        if (CountsAsListed(pr)) listed_.insert(r.external_id);
-        auto it = link_index_.find(r.external_id);
-        const LinkRow* link = it == link_index_.end() ? nullptr : &links_[it->second];
+        if (all_links_ && CountsAsListed(pr)) listed_.insert(r.external_id);
+        auto it = links_.find(r.external_id);
+        const LinkRow* link = it == links_.end() ? nullptr : &it->second;
         const Action action = DecideRecord(link, pr);
         if (action == Action::kSkip) continue;
-        work.push_back(Work{&r, action, link});
+        work.push_back(Work{&r, action, link, std::move(type_id), std::move(status_id)});
     }
-    // Apply it in transactions of at most kBatchRecords records; when one fails, its
+    // Apply it in transactions of at most batch_records_ records; when one fails, its
     // records are applied one by one so a bad record fails alone.
-    for (std::size_t start = 0; start < work.size(); start += kBatchRecords) {
-        const std::size_t end = std::min(work.size(), start + kBatchRecords);
+    for (std::size_t start = 0; start < work.size(); start += batch_records_) {
+        const std::size_t end = std::min(work.size(), start + batch_records_);
+        const std::span<const Work> chunk(work.data() + start, end - start);
         std::vector<Pending> pending;
         Counts c;
         std::vector<std::pair<std::size_t, Status>> item_errors;
@@ -780,65 +1211,40 @@ Status KindApplier::ApplyBatch(std::span<const ExternalRecord> records) {
         {
             auto tx = db_.Begin(db::TxMode::kWrite);
             if (!tx) return tx.status();
-            for (std::size_t i = start; i < end && failed.ok(); ++i) {
-                Status s = ApplyOne(*tx, *work[i].record, work[i].action, work[i].link, pending, c);
-                if (s.code() == Code::kUnprocessable) {
-                    item_errors.emplace_back(i, s);  // checked before anything was written
-                } else if (!s.ok()) {
-                    failed = s;
-                }
-            }
+            failed = ApplyChunk(*tx, chunk, pending, c, item_errors);
             if (failed.ok()) failed = api::BumpDataVersion(*tx, scope_.account_id);
             if (failed.ok()) failed = tx->Commit();
         }
         if (failed.ok()) {
-            lookups_in_tx_.clear();
-            for (Pending& p : pending) {
-                auto it = link_index_.find(p.row.external_id);
-                if (it == link_index_.end()) {
-                    link_index_[p.row.external_id] = links_.size();
-                    links_.push_back(std::move(p.row));
-                } else {
-                    links_[it->second] = std::move(p.row);
-                }
-            }
+            Merge(pending);
             counts_ += c;
             for (const auto& [i, s] : item_errors) {
-                MORTAR_RETURN_IF_ERROR(RecordItemError(*work[i].record, work[i].link, s));
+                MORTAR_RETURN_IF_ERROR(RecordItemError(*chunk[i].record, chunk[i].link, s));
             }
             continue;
         }
-        // The transaction rolled back: forget lookups it created, then go one by one.
-        for (const auto& [table, key] : lookups_in_tx_) lookups_[table].erase(key);
-        lookups_in_tx_.clear();
+        // The transaction rolled back: forget what it created, then go one by one.
+        ForgetTx();
         log::warn("sync: a batch of {} failed ({}); applying its records one by one", external_type_, failed.message());
-        for (std::size_t i = start; i < end; ++i) {
+        for (std::size_t i = 0; i < chunk.size(); ++i) {
             std::vector<Pending> one;
             Counts oc;
+            std::vector<std::pair<std::size_t, Status>> one_error;
             Status s = Status::Ok();
             {
                 auto tx = db_.Begin(db::TxMode::kWrite);
                 if (!tx) return tx.status();
-                s = ApplyOne(*tx, *work[i].record, work[i].action, work[i].link, one, oc);
+                s = ApplyChunk(*tx, chunk.subspan(i, 1), one, oc, one_error);
+                if (s.ok() && !one_error.empty()) s = one_error.front().second;
                 if (s.ok()) s = api::BumpDataVersion(*tx, scope_.account_id);
                 if (s.ok()) s = tx->Commit();
             }
             if (!s.ok()) {
-                for (const auto& [table, key] : lookups_in_tx_) lookups_[table].erase(key);
-                lookups_in_tx_.clear();
-                MORTAR_RETURN_IF_ERROR(RecordItemError(*work[i].record, work[i].link, s));
+                ForgetTx();
+                MORTAR_RETURN_IF_ERROR(RecordItemError(*chunk[i].record, chunk[i].link, s));
                 continue;
             }
-            lookups_in_tx_.clear();
-            for (Pending& p : one) {
-                auto it = link_index_.find(p.row.external_id);
-                if (it == link_index_.end()) {
-                    link_index_[p.row.external_id] = links_.size();
-                    links_.push_back(std::move(p.row));
-                } else {
-                    links_[it->second] = std::move(p.row);
-                }
-            }
+            Merge(one);
             counts_ += oc;
         }
     }
@@ -846,7 +1252,12 @@ Status KindApplier::ApplyBatch(std::span<const ExternalRecord> records) {
 }
 
 Result<OrphanPlan> KindApplier::FinishOrphans(bool listing_complete, bool full, int64_t confirmed) {
-    std::vector<LinkView> views(links_.begin(), links_.end());
+    // Only a complete, full listing orphans; it loaded every link (Load(true)).
+    if (!all_links_) return OrphanPlan{};
+    std::vector<LinkView> views;
+    views.reserve(links_.size());
+    for (const auto& [external_id, link] : links_) views.push_back(link);
+    std::sort(views.begin(), views.end(), [](const LinkView& a, const LinkView& b) { return a.link_id < b.link_id; });
     OrphanPlan plan = PlanOrphans(OrphanInput{
         .links = &views,
         .listed = &listed_,
@@ -854,26 +1265,27 @@ Result<OrphanPlan> KindApplier::FinishOrphans(bool listing_complete, bool full, 
         .full = full,
         .orphan_share_percent = settings_.orphan_share_percent,
         .confirmed = confirmed});
-    for (std::size_t start = 0; start < plan.orphans.size(); start += kBatchRecords) {
-        const std::size_t end = std::min(plan.orphans.size(), start + kBatchRecords);
+    for (std::size_t start = 0; start < plan.orphans.size(); start += batch_records_) {
+        const std::size_t end = std::min(plan.orphans.size(), start + batch_records_);
         auto tx = db_.Begin(db::TxMode::kWrite);
         if (!tx) return tx.status();
         const std::string now = Now();
+        std::vector<db::Param> ids;
+        for (std::size_t i = start; i < end; ++i) ids.emplace_back(plan.orphans[i]->link_id);
+        const db::Param fixed[] = {std::string_view(now)};
         int64_t n = 0;
-        for (std::size_t i = start; i < end; ++i) {
-            auto stmt = tx->Prepare(kOrphan);
-            if (!stmt) return stmt.status();
-            stmt->Bind(1, plan.orphans[i]->link_id).Bind(2, std::string_view(now));
-            auto changed = stmt->Execute();
-            if (!changed) return changed.status();
-            n += *changed;
-        }
+        MORTAR_RETURN_IF_ERROR(RunIn(
+            *tx,
+            "UPDATE sync_links SET state = 'orphaned', updated_at = $1 WHERE state IN ('syncing', 'error') AND id ",
+            fixed,
+            ids,
+            " RETURNING id",
+            [&](const db::Row&) { ++n; }
+        ));
         MORTAR_RETURN_IF_ERROR(api::BumpDataVersion(*tx, scope_.account_id));
         MORTAR_RETURN_IF_ERROR(tx->Commit());
         counts_.orphaned += n;
-        for (std::size_t i = start; i < end; ++i) {
-            links_[link_index_.at(plan.orphans[i]->external_id)].state = LinkState::kOrphaned;
-        }
+        for (std::size_t i = start; i < end; ++i) links_.at(plan.orphans[i]->external_id).state = LinkState::kOrphaned;
     }
     plan.orphans.clear();  // they point into `views`; counts_.orphaned has the number
     return plan;

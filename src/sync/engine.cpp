@@ -186,14 +186,15 @@ Result<RunSummary> Engine::Run(const RunOptions& options) {
         const std::string kind_name(connectors::EntityKindName(kind));
         const TypeSettings& type_settings = in.settings.For(local_type);
         if (!connector->Supports(kind)) continue;
+        const bool incremental = !options.full && connector->SupportsIncremental(kind) && marks.count(kind_name) > 0;
         KindApplier applier(db_, scope, kind, in.settings);
-        MORTAR_RETURN_IF_ERROR(applier.Load());
+        // An incremental listing reads the links of its own records, batch by batch.
+        MORTAR_RETURN_IF_ERROR(applier.Load(/*all_links=*/!incremental));
         connectors::FetchOptions fetch;
         fetch.include_inactive = type_settings.include_inactive;
         if (kind == EntityKind::kCompany || kind == EntityKind::kConfiguration)
             fetch.type_ids = type_settings.psa_type_ids;
         if (kind == EntityKind::kConfiguration) fetch.status_ids = type_settings.psa_status_ids;
-        const bool incremental = !options.full && connector->SupportsIncremental(kind) && marks.count(kind_name) > 0;
         if (incremental) fetch.since_ms = marks[kind_name];
         Status store_error = Status::Ok();
         std::vector<ExternalRecord> buffer;
