@@ -10,9 +10,12 @@
 
 #include <gtest/gtest.h>
 
+#include "core/json.hpp"
 #include "core/mac.hpp"
 #include "match/mac_index.hpp"
 #include "match/name_index.hpp"
+#include "net/http_client.hpp"
+#include "net/transport.hpp"
 #include "sim/simulator.hpp"
 
 namespace mortar::sim {
@@ -236,6 +239,62 @@ TEST_F(DemoMatchTest, AssetsMatchByMacSecondInterfaceNameOrAmbiguously) {
     EXPECT_GE(cases[AssetCase::kNoCounterpart], 20);
     // Every spelling: colons, dashes, dotted, bare.
     EXPECT_EQ(spellings, (std::set<std::string>{":", "-", "dotted", "bare"}));
+}
+
+// What a UniView client sees of the demo: the planned customers and assets over the API,
+// the assets' last backups mostly successful, some with warnings, some failed.
+TEST_F(DemoMatchTest, TheUniViewApiServesThePlanWithAMixOfBackupOutcomes) {
+    ASSERT_TRUE(uniview_->Start("127.0.0.1", 0).ok());
+    uniview_->ServeInBackground();
+    std::map<std::string, std::string> settings;
+    for (const auto& [k, v] : uniview_->Credentials()) settings[k] = v;
+    auto client = net::NewCurlClient();
+    net::HttpRequest token_req;
+    token_req.method = "POST";
+    token_req.url = settings["token_url"];
+    token_req.SetHeader("Authorization", net::BasicAuthorization(settings["client_id"], settings["client_secret"]));
+    token_req.SetHeader("Content-Type", "application/x-www-form-urlencoded");
+    token_req.body = "grant_type=client_credentials";
+    auto token = client->Send(token_req);
+    ASSERT_TRUE(token.ok() && token->status == 200) << (token.ok() ? token->body : token.status().message());
+    const std::string bearer = "Bearer " + json::Parse(token->body)->Find("access_token")->as_string();
+    auto list = [&](const std::string& path) {
+        std::vector<json::Value> out;
+        for (int page = 1; page < 100; ++page) {
+            net::HttpRequest req;
+            req.url = settings["api_url"] + path + "page_size=200&page_number=" + std::to_string(page);
+            req.SetHeader("Authorization", bearer);
+            auto resp = client->Send(req);
+            EXPECT_TRUE(resp.ok() && resp->status == 200) << path;
+            if (!resp.ok() || resp->status != 200) break;
+            auto rows = json::Parse(resp->body);
+            EXPECT_TRUE(rows.ok() && rows->is_array());
+            if (!rows.ok() || !rows->is_array() || rows->as_array().empty()) break;
+            for (const json::Value& r : rows->as_array()) out.push_back(r);
+        }
+        return out;
+    };
+    const std::vector<json::Value> customers = list("/v1/customers?");
+    EXPECT_EQ(customers.size(), plan_.customers.size());
+    std::set<std::string> names;
+    for (const json::Value& c : customers) names.insert(c.Find("name")->as_string());
+    for (const DemoCustomer& c : plan_.customers) EXPECT_EQ(names.count(c.name), 1u) << c.name;
+
+    const std::vector<json::Value> assets = list("/v1/assets?include%5Bbackups%5D=last&");
+    EXPECT_EQ(assets.size(), plan_.assets.size());
+    std::map<std::string, int> outcomes;
+    int without_mac = 0;
+    for (const json::Value& a : assets) {
+        const json::Value* last = a.Find("last_backup");
+        ASSERT_TRUE(last != nullptr && last->is_object()) << a.Dump();
+        ++outcomes[last->Find("status")->as_string()];
+        without_mac += a.Find("mac")->as_string().empty() ? 1 : 0;
+    }
+    EXPECT_GT(outcomes["Successful"], static_cast<int>(assets.size()) / 2);
+    EXPECT_GT(outcomes["Warning"], 0);
+    EXPECT_GT(outcomes["Failed"], 0);
+    EXPECT_GE(without_mac, 10);
+    uniview_->Stop();
 }
 
 }  // namespace
