@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "connectors/connector.hpp"
+#include "sync/backup.hpp"
 #include "sync/runner.hpp"
 #endif
 #include "vault/master_key.hpp"
@@ -280,6 +281,19 @@ int Serve(const StoreOptions& store, const ServeOptions& opts, const AfterStart&
     sync::RegisterRoutes(service, router, [&runner] {
         if (runner) runner->Wake();
     });
+    sync::RegisterBackupRoutes(
+        service,
+        router,
+        vault->get(),
+        [](std::string_view kind, const std::map<std::string, std::string>& settings) {
+            // Sync now waits for the answer: retry once, briefly.
+            connectors::ConnectorEnv env;
+            env.retry.max_attempts = 2;
+            env.retry.base_delay_ms = 200;
+            env.retry.max_total_ms = 20000;
+            return connectors::MakeConnector(kind, settings, env);
+        }
+    );
 #else
     sync::RegisterRoutes(service, router, nullptr);
 #endif

@@ -94,6 +94,8 @@ struct FetchOptions {
     // Configurations: status ids. Empty: all.
     std::vector<std::string> status_ids;
     int64_t page_size = 0;  // 0: the vendor's maximum
+    // UniView: only the asset with this key (configurations) or its jobs (backups).
+    std::string asset_key;
 };
 
 using BatchFn = std::function<Status(std::span<const ExternalRecord> batch)>;

@@ -72,12 +72,14 @@ public:
             case EntityKind::kConfiguration:
                 path = "/v1/assets";
                 query.emplace_back("include[backups]", "last");
+                if (!options.asset_key.empty()) query.emplace_back("key", options.asset_key);
                 break;
             case EntityKind::kBackup:
                 path = "/v1/backups";
                 // The engine passes its watermark minus a safety margin: jobs still in
                 // progress finish later.
                 if (options.since_ms) query.emplace_back("start_time_from", FormatTimestamp(*options.since_ms));
+                if (!options.asset_key.empty()) query.emplace_back("asset_key", options.asset_key);
                 query.emplace_back("order_by", "start_time");
                 break;
             default:

@@ -8,6 +8,7 @@
 #include "core/json.hpp"
 #include "core/json_writer.hpp"
 #include "core/log.hpp"
+#include "sync/backup.hpp"
 #include "sync/settings.hpp"
 #include "vault/vault.hpp"
 
@@ -194,9 +195,17 @@ Result<RunSummary> Engine::Run(const RunOptions& options) {
         .integration_id = options.integration_id,
         .run_id = summary.run_id,
         .clock = &clock_};
+    // A backup portal stores its data in the backup tables and creates nothing (backup.hpp).
+    if (in.kind == "uniview" && connector && outcome == "ok") {
+        BackupRunState backup;
+        MORTAR_RETURN_IF_ERROR(RunBackupSync(db_, scope, *connector, options, marks, backup));
+        outcome = backup.outcome;
+        problems.insert(problems.end(), backup.problems.begin(), backup.problems.end());
+        summary.counts += backup.counts;
+    }
     for (EntityKind kind :
          {EntityKind::kCompany, EntityKind::kSite, EntityKind::kContact, EntityKind::kConfiguration}) {
-        if (!connector || outcome == "credentials_invalid") break;
+        if (!connector || outcome == "credentials_invalid" || in.kind == "uniview") break;
         if (options.stop && options.stop->load()) {
             problems.push_back("interrupted: the server is stopping");
             outcome = "error";

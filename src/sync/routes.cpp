@@ -15,6 +15,7 @@
 #include "domains/common.hpp"
 #include "jsonapi/body.hpp"
 #include "jsonapi/document.hpp"
+#include "sync/backup_sql.hpp"
 #include "sync/jobs.hpp"
 #include "sync/plan.hpp"
 #include "sync/settings.hpp"
@@ -62,14 +63,14 @@ api::JsonNormaliser StringObject() {
 }
 
 bool IsKind(std::string_view kind) {
-    return kind == "autotask" || kind == "connectwise" || kind == "halopsa";
+    return kind == "autotask" || kind == "connectwise" || kind == "halopsa" || kind == "uniview";
 }
 
 Status IntegrationBeforeWrite(db::Tx& tx, api::WriteContext& wc) {
     if (const api::ColumnValue* kind = wc.Get("kind")) {
         const auto* text = std::get_if<std::string>(kind);
         if (!text || !IsKind(*text)) {
-            return Status::Unprocessable("must be autotask, connectwise or halopsa", wc.Pointer("kind"));
+            return Status::Unprocessable("must be autotask, connectwise, halopsa or uniview", wc.Pointer("kind"));
         }
         if (!wc.create) {
             auto stmt = tx.PrepareDynamic("SELECT kind FROM integrations WHERE account_id = $1 AND id = $2");
@@ -110,7 +111,7 @@ Status IntegrationBeforeWrite(db::Tx& tx, api::WriteContext& wc) {
             }
         }
     }
-    return Status::Ok();
+    return ValidateUniView(tx, wc);
 }
 
 api::ResourceDef MakeIntegrations() {
@@ -143,6 +144,9 @@ api::ResourceDef MakeIntegrations() {
         Field::Timestamp("last_full_at").ReadOnly(),
         Field::Computed("last_sync_at", FieldKind::kTimestamp, "t.last_incremental_at"),
         Field::Computed("watermarks", FieldKind::kJson, "t.watermarks"),
+        // Backup portals (backup_routes.cpp): what still waits for a matching decision.
+        Field::Computed("unmatched_customer_count", FieldKind::kInt, UnmatchedCustomerCountSql("t")),
+        Field::Computed("unmatched_asset_count", FieldKind::kInt, UnmatchedAssetCountSql("t")),
     };
     domains::AddTimestamps(def.fields);
     def.routes = api::kList | api::kShow | api::kCreate | api::kUpdate | api::kDeleteOne;
@@ -423,6 +427,7 @@ Result<std::vector<std::string>> RenderItems(
     }
     std::vector<std::string> out;
     for (const Integration& in : integrations) {
+        if (in.kind == "uniview") continue;  // a backup portal creates nothing: no Manage Data
         auto settings = ParseSettingsText(in.settings);
         for (std::string_view type : kLocalTypes) {
             if (only_type && *only_type != type) continue;
@@ -491,7 +496,8 @@ Result<ItemKey> ItemOf(db::Tx& tx, const Request& req, const api::Context& ctx, 
     if (!key) return Status::NotFound("manage_data_item " + std::string(req.Param("id")) + " not found");
     auto found = LoadIntegrations(tx, ctx.principal.account_id, key->integration_id);
     if (!found) return found.status();
-    if (found->empty()) return Status::NotFound("manage_data_item " + std::string(req.Param("id")) + " not found");
+    if (found->empty() || found->front().kind == "uniview")
+        return Status::NotFound("manage_data_item " + std::string(req.Param("id")) + " not found");
     *integration = found->front();
     return *key;
 }
