@@ -169,11 +169,10 @@ bool IsSecretSetting(const std::string& name) {
 }
 
 // Creates the integration of a simulator, or points the existing one at it (its port
-// changes on every start) and re-enters its credentials. Returns its id; nullopt when this
-// build does not offer the integration's kind.
-Result<std::optional<int64_t>> EnsureIntegration(
-    Api& api, std::string_view kind, const std::string& name, const sim::Simulator& sim
-) {
+// changes on every start) and re-enters its credentials. A PSA syncs every record, inactive
+// ones too, with its configuration types mapped to Mortar types of the same names. Returns
+// its id.
+Result<int64_t> EnsureIntegration(Api& api, std::string_view kind, const std::string& name, const sim::Simulator& sim) {
     Obj connection, credentials;
     for (const auto& [key, value] : sim.Credentials()) {
         (IsSecretSetting(key) ? credentials : connection).emplace_back(key, json::Value(value));
@@ -191,16 +190,20 @@ Result<std::optional<int64_t>> EnsureIntegration(
             200
         );
         if (!patched) return patched.status();
-        return std::optional<int64_t>(id);
+        return id;
     }
-    Obj every_record{{"include_inactive", true}};
-    Obj settings{
-        {"organizations", json::Value(every_record)},
-        {"locations", json::Value(every_record)},
-        {"contacts", json::Value(every_record)},
-        {"configurations", json::Value(every_record)}};
+    Obj attributes{
+        {"kind", std::string(kind)},
+        {"name", name},
+        {"connection", json::Value(std::move(connection))},
+        {"credentials", json::Value(std::move(credentials))}};
     if (kind != "uniview") {
-        // The PSA's configuration types as Mortar configuration types of the same names.
+        const Obj every_record{{"include_inactive", true}};
+        Obj settings{
+            {"organizations", json::Value(every_record)},
+            {"locations", json::Value(every_record)},
+            {"contacts", json::Value(every_record)},
+            {"configurations", json::Value(every_record)}};
         Obj type_map;
         for (const sim::Lookup& t : sim::ConfigurationTypes()) {
             auto id =
@@ -209,23 +212,11 @@ Result<std::optional<int64_t>> EnsureIntegration(
             type_map.emplace_back(std::to_string(t.id), json::Value(*id));
         }
         settings.emplace_back("configuration_type_map", json::Value(std::move(type_map)));
+        attributes.emplace_back("settings", json::Value(std::move(settings)));
     }
-    auto made = api.Create(
-        "/api/integrations",
-        "integrations",
-        {{"kind", std::string(kind)},
-         {"name", name},
-         {"connection", json::Value(std::move(connection))},
-         {"credentials", json::Value(std::move(credentials))},
-         {"settings", json::Value(std::move(settings))}}
-    );
-    const std::string& pointer = made.status().pointer();
-    if (!made && made.status().code() == Code::kUnprocessable && pointer.size() >= 4 &&
-        pointer.compare(pointer.size() - 4, 4, "kind") == 0) {
-        return std::optional<int64_t>();
-    }
+    auto made = api.Create("/api/integrations", "integrations", std::move(attributes));
     if (!made) return made.status();
-    return std::optional<int64_t>(IdOf(*made));
+    return IdOf(*made);
 }
 
 // Queues a full sync through the job queue and waits for its job to finish. Returns the
@@ -636,7 +627,7 @@ Status Setup(db::Database& db, Simulators& sims, const SetupOptions& options) {
 
     auto autotask = EnsureIntegration(api, "autotask", kAutotaskName, *sims.autotask);
     if (!autotask) return autotask.status();
-    auto status = SyncAndWait(api, **autotask);
+    auto status = SyncAndWait(api, *autotask);
     if (!status) return status.status();
     if (*status != "ok") return Status::Internal("the Autotask sync ended " + *status);
     log::info("demo: Autotask synced");
@@ -659,15 +650,10 @@ Status Setup(db::Database& db, Simulators& sims, const SetupOptions& options) {
     // UniView last: its customers and assets are matched against what the PSA brought.
     auto uniview = EnsureIntegration(api, "uniview", kUniViewName, *sims.uniview);
     if (!uniview) return uniview.status();
-    std::string uniview_line;
-    if (uniview->has_value()) {
-        auto s = SyncAndWait(api, **uniview);
-        if (!s) return s.status();
-        if (*s != "ok") return Status::Internal("the UniView sync ended " + *s);
-        uniview_line = "synced";
-    } else {
-        uniview_line = "not connected: this build has no UniView integrations";
-    }
+    auto uniview_status = SyncAndWait(api, *uniview);
+    if (!uniview_status) return uniview_status.status();
+    if (*uniview_status != "ok") return Status::Internal("the UniView sync ended " + *uniview_status);
+    log::info("demo: UniView synced");
     const auto seconds =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count() /
         1000.0;
@@ -682,7 +668,7 @@ Status Setup(db::Database& db, Simulators& sims, const SetupOptions& options) {
     std::fprintf(out, "\nMortar demo: %s\n", options.base_url.c_str());
     std::fprintf(out, "  sign in as %s with password %s\n", kAdminEmail, options.password.c_str());
     std::fprintf(out, "  Autotask simulator: %s (synced)\n", sims.autotask->base_url().c_str());
-    std::fprintf(out, "  UniView simulator:  %s (%s)\n", sims.uniview->base_url().c_str(), uniview_line.c_str());
+    std::fprintf(out, "  UniView simulator:  %s (synced)\n", sims.uniview->base_url().c_str());
     std::fprintf(out, "  press Ctrl-C to stop\n%s\n", kReadyLine);
     std::fflush(out);
     return Status::Ok();

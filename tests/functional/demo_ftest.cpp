@@ -174,6 +174,8 @@ const std::vector<std::pair<std::string, int64_t>>& Screens() {
         {"/api/mortar_users", 4},
         {"/api/mortar_groups", 1},
         {"/api/search_results?q=acme", 1},
+        {"/api/backup_customers", 30},
+        {"/api/backup_assets", 300},
     };
     return screens;
 }
@@ -269,6 +271,40 @@ TEST_P(DemoTest, EveryScreenHasDataASecondStartAddsNothingAndSigintStopsIt) {
             if (StringAt(i, "attributes.kind") == "uniview") first_uniview_status = StringAt(i, "attributes.status");
         }
         EXPECT_EQ(autotask, 1);
+        EXPECT_EQ(first_uniview_status, "ok") << "the UniView integration synced";
+
+        // UniView matched partly: customers auto, suggested and unmatched (the customers
+        // without a counterpart and the internal one); assets auto, suggested and
+        // ambiguous (the four MACs two devices share).
+        std::map<std::string, int> customer_states, asset_states;
+        HttpResponse customers = browser.Get("/api/backup_customers?page[size]=1000");
+        ASSERT_EQ(customers.status, 200) << customers.Describe();
+        const json::Value customer_list = ValueAt(customers.Json(), "data");
+        ASSERT_TRUE(customer_list.is_array());
+        for (const json::Value& c : customer_list.as_array()) ++customer_states[StringAt(c, "attributes.state")];
+        EXPECT_GE(customer_states["auto"], 20) << customers.body.substr(0, 2000);
+        EXPECT_GE(customer_states["suggested"], 1);
+        EXPECT_EQ(customer_states["unmatched"], 5);
+        HttpResponse assets = browser.Get("/api/backup_assets?page[size]=1000");
+        ASSERT_EQ(assets.status, 200) << assets.Describe();
+        const json::Value asset_list = ValueAt(assets.Json(), "data");
+        ASSERT_TRUE(asset_list.is_array());
+        int64_t matched_configuration = 0;
+        for (const json::Value& a : asset_list.as_array()) {
+            const std::string state = StringAt(a, "attributes.state");
+            ++asset_states[state];
+            if (state == "auto" && matched_configuration == 0) {
+                matched_configuration = IntAt(a, "attributes.configuration-id");
+            }
+        }
+        EXPECT_GE(asset_states["auto"], 200);
+        EXPECT_GE(asset_states["suggested"], 10);
+        EXPECT_EQ(asset_states["ambiguous"], 4);
+        // The configuration page's backup panel has data.
+        ASSERT_NE(matched_configuration, 0);
+        EXPECT_EQ(
+            Total(browser, "/api/backup_assets?filter[configuration_id]=" + std::to_string(matched_configuration)), 1
+        );
         EXPECT_GE(Total(browser, "/api/sync_runs?filter[outcome]=ok"), 1);
         EXPECT_EQ(Total(browser, "/api/sync_jobs?filter[state]=queued,running"), 0);
         // The setup key is revoked: no usable key is left behind.
