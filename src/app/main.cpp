@@ -400,7 +400,13 @@ int RunDemo(const DemoOptions& o) {
     const int rc =
         Serve(store, serve, [&](db::Database& db, const std::string& base_url, const std::atomic<bool>& stopping) {
             return demo::Setup(
-                db, *sims, demo::SetupOptions{.base_url = base_url, .password = password, .stopping = &stopping}
+                db,
+                *sims,
+                demo::SetupOptions{
+                    .base_url = base_url,
+                    .password = password,
+                    .print_password = !o.password_stdin,
+                    .stopping = &stopping}
             );
         });
     sims->Stop();

@@ -666,7 +666,11 @@ Status Setup(db::Database& db, Simulators& sims, const SetupOptions& options) {
 
     std::FILE* out = options.out;
     std::fprintf(out, "\nMortar demo: %s\n", options.base_url.c_str());
-    std::fprintf(out, "  sign in as %s with password %s\n", kAdminEmail, options.password.c_str());
+    if (options.print_password) {
+        std::fprintf(out, "  sign in as %s with password %s\n", kAdminEmail, options.password.c_str());
+    } else {
+        std::fprintf(out, "  sign in as %s with the password read from stdin\n", kAdminEmail);
+    }
     std::fprintf(out, "  Autotask simulator: %s (synced)\n", sims.autotask->base_url().c_str());
     std::fprintf(out, "  UniView simulator:  %s (synced)\n", sims.uniview->base_url().c_str());
     std::fprintf(out, "  press Ctrl-C to stop\n%s\n", kReadyLine);

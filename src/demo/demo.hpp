@@ -46,6 +46,7 @@ std::string GeneratePassword();
 struct SetupOptions {
     std::string base_url;                         // the running server, "http://127.0.0.1:PORT"
     std::string password;                         // the administrator's password (set on every start)
+    bool print_password = true;                   // false when the user chose it: it is not echoed
     const std::atomic<bool>* stopping = nullptr;  // true once the server stops: give up
     std::FILE* out = stdout;                      // where the URL, login and ready line go
 };
