@@ -39,6 +39,14 @@ constexpr ExtraCustomer kExtraCustomers[] = {
     {"Internal Test Lab (do not bill)", "LAB", CustomerCase::kInternal, 2},
 };
 
+// The trades of the demo's companies: one each, so the list reads like an MSP's clients.
+constexpr const char* kTrades[] = {
+    "Dental",   "Logistics", "Legal",     "Engineering", "Accounting",   "Foods",       "Health",     "Construction",
+    "Printing", "Motors",    "Insurance", "Realty",      "Pharmacy",     "Veterinary",  "Architects", "Marine",
+    "Catering", "Textiles",  "Clinic",    "Consulting",  "Electrical",   "Plumbing",    "Media",      "Analytics",
+    "Dairy",    "Fitness",   "Optics",    "Bakery",      "Roofing",      "Travel",      "Security",   "Nursery",
+    "Brewing",  "Surveyors", "Opticians", "Removals",    "Orthodontics", "Recruitment", "Publishing", "Landscaping"};
+
 bool IsLegalForm(std::string_view w) {
     return w == "Ltd" || w == "LLC" || w == "Inc" || w == "GmbH" || w == "BV";
 }
@@ -233,7 +241,32 @@ std::string CodeOf(const std::string& company_name) {
     return out;
 }
 
+// The company's e-mail and web domain, as the generator spells it.
+std::string DomainOf(const std::string& company_name) {
+    std::string d;
+    for (char c : company_name) {
+        if (std::isalnum(static_cast<unsigned char>(c))) d.push_back(static_cast<char>(std::tolower(c)));
+    }
+    return d + ".example";
+}
+
 Status ApplyPsa(const DemoPlan& plan, Dataset& data) {
+    const int64_t companies = static_cast<int64_t>(plan.company_names.size());
+    for (int64_t c = 1; c <= companies; ++c) {
+        auto r = data.Get(Kind::kCompany, c);
+        if (!r) return Status::InvalidArgument("demo profile: company missing");
+        r->name = plan.company_names[static_cast<size_t>(c - 1)];
+        r->website = "www." + DomainOf(r->name);
+        MORTAR_RETURN_IF_ERROR(data.Put(std::move(*r), kProfileMillis));
+    }
+    for (int64_t id = 1; id <= data.options().contacts; ++id) {
+        auto r = data.Get(Kind::kContact, id);
+        if (!r || r->company_id < 1 || r->company_id > companies) continue;
+        const size_t at = r->email.find('@');
+        if (at == std::string::npos) continue;
+        r->email = r->email.substr(0, at + 1) + DomainOf(plan.company_names[static_cast<size_t>(r->company_id - 1)]);
+        MORTAR_RETURN_IF_ERROR(data.Put(std::move(*r), kProfileMillis));
+    }
     for (const auto& [id, from] : plan.shared_macs) {
         auto r = data.Get(Kind::kConfiguration, id);
         auto source = data.Get(Kind::kConfiguration, from);
@@ -338,6 +371,13 @@ Result<DemoPlan> MakeDemoPlan(const DatasetOptions& options) {
         return Status::InvalidArgument("the demo profile needs at least 20 companies and 10 configurations each");
     }
     DemoPlan plan;
+    // Companies: the generated name with its second word (the trade) replaced, one trade each.
+    for (int64_t c = 1; c <= o.companies; ++c) {
+        auto w = Words(base.Get(Kind::kCompany, c)->name);
+        if (w.size() >= 2) w[1] = kTrades[static_cast<size_t>(c - 1) % std::size(kTrades)];
+        plan.company_names.push_back(Join(w, w.size()));
+    }
+    auto name_of = [&](int64_t c) { return plan.company_names[static_cast<size_t>(c - 1)]; };
     // Customers: which companies, and how the portal spells them.
     std::map<int64_t, DemoCustomer> by_company;
     std::vector<int64_t> with_customer;
@@ -353,7 +393,7 @@ Result<DemoPlan> MakeDemoPlan(const DatasetOptions& options) {
         for (int64_t step = 0; step < n; ++step) {
             const int64_t c = with_customer[static_cast<size_t>((1 + 2 * static_cast<int64_t>(k) + step) % n)];
             if (by_company.count(c) != 0) continue;
-            const std::string name = base.Get(Kind::kCompany, c)->name;
+            const std::string name = name_of(c);
             auto spelt = kVariants[k].apply(name);
             if (!spelt || *spelt == name) continue;
             by_company[c] = DemoCustomer{c, c, CustomerCase::kVariant, *spelt, kVariants[k].what};
@@ -362,7 +402,7 @@ Result<DemoPlan> MakeDemoPlan(const DatasetOptions& options) {
     }
     for (int64_t c : with_customer) {
         if (by_company.count(c) == 0) {
-            by_company[c] = DemoCustomer{c, c, CustomerCase::kExact, base.Get(Kind::kCompany, c)->name, ""};
+            by_company[c] = DemoCustomer{c, c, CustomerCase::kExact, name_of(c), ""};
         }
     }
     for (auto& [c, customer] : by_company) plan.customers.push_back(customer);
@@ -445,7 +485,7 @@ Result<DemoPlan> MakeDemoPlan(const DatasetOptions& options) {
         int done = 0;
         for (int64_t c : exact_companies) {
             if (done++ == kCompaniesWithUnknownAssets) break;
-            const std::string code = CodeOf(base.Get(Kind::kCompany, c)->name);
+            const std::string code = CodeOf(name_of(c));
             add_unknown(c, c, code + "-VM-TEMP01");
             add_unknown(c, c, code + "-OLDDC");
         }

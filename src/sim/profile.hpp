@@ -14,9 +14,10 @@
 // set, applied through the data set's overlay once it is built. Without a profile the data
 // set stays exactly as generated.
 //
-// "demo" is a managed service provider of realistic size for `mortar demo`: 40 companies,
-// 100 sites, 1,500 contacts and 3,000 configuration items. On the PSA side (autotask,
-// connectwise, halopsa) a few devices share a MAC with another device of the same company.
+// "demo" is a managed service provider of realistic size for `mortar demo`: 40 companies
+// of as many trades, 100 sites, 1,500 contacts and 3,000 configuration items. On the PSA
+// side (autotask, connectwise, halopsa) a few devices share a MAC with another device of the
+// same company.
 // On the UniView side the customers partly match the companies: most with the same name,
 // some spelt differently (legal form added or removed, case, punctuation, "&"/"and",
 // typos, a word added, an abbreviation), some companies buy no backup, a few customers have no counterpart and one is
@@ -57,6 +58,8 @@ struct DemoAsset {
 };
 
 struct DemoPlan {
+    // PSA side: the companies' names (index: company id - 1), one trade per company.
+    std::vector<std::string> company_names;
     std::vector<DemoCustomer> customers;
     std::vector<int64_t> companies_without_customer;  // PSA companies with no backup
     std::vector<DemoAsset> assets;

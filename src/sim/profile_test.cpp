@@ -59,7 +59,7 @@ TEST(DemoProfileTest, HasTheSizeOfARealisticMsp) {
     EXPECT_EQ(All(psa->data(), Kind::kConfiguration).size(), 3000u);
 }
 
-TEST(DemoProfileTest, OnlyTheSharedMacsDifferOnThePsaSide) {
+TEST(DemoProfileTest, OnThePsaSideCompaniesHaveOneTradeEachAndFourDevicesShareAMac) {
     auto plain = Make("autotask", "");
     auto demo = Make("autotask", "demo");
     ASSERT_TRUE(plain && demo);
@@ -84,8 +84,26 @@ TEST(DemoProfileTest, OnlyTheSharedMacsDifferOnThePsaSide) {
     int twice = 0;
     for (const auto& [mac, n] : macs) twice += n == 2 ? 1 : 0;
     EXPECT_EQ(twice, 4);
-    for (const Record& r : All(demo->data(), Kind::kCompany))
-        EXPECT_EQ(r.name, plain->data().Get(Kind::kCompany, r.id)->name);
+    // Companies keep their first word (configuration names start with it) and legal form,
+    // with one trade each; contacts' e-mails follow the new names.
+    std::set<std::string> trades;
+    for (const Record& r : All(demo->data(), Kind::kCompany)) {
+        const std::string before = plain->data().Get(Kind::kCompany, r.id)->name;
+        EXPECT_EQ(r.name, plan->company_names[static_cast<size_t>(r.id - 1)]);
+        EXPECT_EQ(r.name.substr(0, r.name.find(' ')), before.substr(0, before.find(' ')));
+        EXPECT_EQ(r.name.substr(r.name.rfind(' ')), before.substr(before.rfind(' ')));
+        trades.insert(r.name.substr(r.name.find(' ') + 1));
+    }
+    EXPECT_EQ(trades.size(), 40u);
+    for (int64_t id : {1, 77, 1500}) {
+        const Record c = *demo->data().Get(Kind::kContact, id);
+        std::string domain;
+        const std::string company = demo->data().Get(Kind::kCompany, c.company_id)->name;
+        for (char ch : company) {
+            if (std::isalnum(static_cast<unsigned char>(ch))) domain.push_back(static_cast<char>(std::tolower(ch)));
+        }
+        EXPECT_EQ(c.email.substr(c.email.find('@') + 1), domain + ".example") << c.email;
+    }
 }
 
 class DemoMatchTest : public ::testing::Test {
