@@ -487,8 +487,9 @@ Status StoreAssets(
     return Status::Ok();
 }
 
-// Upserts backup jobs; keeps the newest kBackupJobsKept per asset.
-Status StoreBackups(db::Tx& tx, const ApplyScope& scope, const std::vector<ExternalRecord>& records, Counts* counts) {
+// Upserts backup jobs (not counted in the run's records); keeps the newest
+// kBackupJobsKept per asset.
+Status StoreBackups(db::Tx& tx, const ApplyScope& scope, const std::vector<ExternalRecord>& records) {
     const std::string now = FormatTimestamp(scope.clock->NowMillis());
     std::unordered_set<std::string> assets;
     for (const ExternalRecord& r : records) {
@@ -519,7 +520,6 @@ Status StoreBackups(db::Tx& tx, const ApplyScope& scope, const std::vector<Exter
              std::string_view(now)}
         );
         if (!n) return n.status();
-        if (counts) ++counts->created;
     }
     for (const std::string& asset : assets) {
         auto n = Exec(
@@ -681,7 +681,7 @@ Result<std::vector<int64_t>> MatchCustomers(
             tx,
             "UPDATE backup_customers SET state = $2, organization_id = $3, score_milli = $4, reason = $5, "
             "suggested_organization_id = $6, suggested_score_milli = $7, suggested_reason = $8, updated_at = $9 WHERE "
-            "id = $1",
+            "id = $1 AND state = $10",
             {row.id,
              std::string_view(d.state),
              OptInt(d.local_id),
@@ -690,7 +690,8 @@ Result<std::vector<int64_t>> MatchCustomers(
              OptInt(d.suggested_id),
              OptInt(d.suggested_score),
              Opt(d.suggested_reason),
-             std::string_view(now)}
+             std::string_view(now),
+             std::string_view(row.state)}
         );
         if (!n) return n.status();
     }
@@ -822,7 +823,7 @@ Status MatchAssets(db::Tx& tx, int64_t account_id, int64_t integration_id, const
             tx,
             "UPDATE backup_assets SET state = $2, configuration_id = $3, score_milli = $4, reason = $5, "
             "suggested_configuration_id = $6, suggested_score_milli = $7, suggested_reason = $8, updated_at = $9 "
-            "WHERE id = $1",
+            "WHERE id = $1 AND state = $10",
             {row.id,
              std::string_view(d.state),
              OptInt(d.local_id),
@@ -831,9 +832,11 @@ Status MatchAssets(db::Tx& tx, int64_t account_id, int64_t integration_id, const
              OptInt(d.suggested_id),
              OptInt(d.suggested_score),
              Opt(d.suggested_reason),
-             std::string_view(now)}
+             std::string_view(now),
+             std::string_view(row.state)}
         );
         if (!n) return n.status();
+        if (*n == 0) continue;  // decided by a person meanwhile
         auto del = Exec(tx, "DELETE FROM match_candidates WHERE backup_asset_id = $1", {row.id});
         if (!del) return del.status();
         int64_t position = 0;
@@ -910,8 +913,7 @@ Status RunBackupSync(
         const bool complete = listing(EntityKind::kBackup, fetch, records);
         if (state.outcome == "credentials_invalid") return Status::Ok();
         MORTAR_RETURN_IF_ERROR(store([&](db::Tx& tx) -> Status {
-            Counts jobs;
-            MORTAR_RETURN_IF_ERROR(StoreBackups(tx, scope, records, &jobs));
+            MORTAR_RETURN_IF_ERROR(StoreBackups(tx, scope, records));
             if (complete && !records.empty()) {
                 marks["backup"] = BackupMark(records, marks.count("backup") ? marks["backup"] : 0);
                 MORTAR_RETURN_IF_ERROR(SaveMarks(tx, scope, marks));
@@ -1021,7 +1023,7 @@ Status RefreshAsset(
         );
         if (!n) return n.status();
     }
-    MORTAR_RETURN_IF_ERROR(StoreBackups(*tx, scope, backups, nullptr));
+    MORTAR_RETURN_IF_ERROR(StoreBackups(*tx, scope, backups));
     MORTAR_RETURN_IF_ERROR(MatchAssets(*tx, account_id, integration_id, now, AssetScope{std::nullopt, asset_id}));
     MORTAR_RETURN_IF_ERROR(api::BumpDataVersion(*tx, account_id));
     return tx->Commit();

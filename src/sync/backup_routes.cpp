@@ -177,11 +177,12 @@ std::string CustomerSelect() {
            " NOT IN ('auto', 'manual') THEN c.suggested_organization_id END, so.name, c.suggested_score_milli, "
            "c.suggested_reason, CASE WHEN " +
            s + " IN ('auto', 'manual') THEN c.score_milli END, CASE WHEN " + s +
-           " IN ('auto', 'manual') THEN c.reason END, (SELECT count(*) FROM backup_assets a WHERE a.customer_id = "
-           "c.id), (SELECT count(*) FROM backup_assets a WHERE a.customer_id = c.id AND " +
+           " IN ('auto', 'manual') THEN c.reason END, (SELECT count(*) FROM backup_assets a WHERE a.account_id = "
+           "c.account_id AND a.customer_id = c.id), (SELECT count(*) FROM backup_assets a WHERE a.account_id = "
+           "c.account_id AND a.customer_id = c.id AND " +
            asset_state +
            " IN ('unmatched', 'suggested', 'ambiguous')), (SELECT count(*) FROM backup_assets a WHERE "
-           "a.customer_id = c.id AND " +
+           "a.account_id = c.account_id AND a.customer_id = c.id AND " +
            asset_state +
            " IN ('auto', 'manual', 'created')), (SELECT count(*) FROM backup_appliances p WHERE p.integration_id = "
            "c.integration_id AND p.customer_external_id = c.external_id), c.last_seen_at, c.created_at, "

@@ -30,8 +30,12 @@ std::string UnmatchedCustomerCountSql(std::string_view alias) {
 
 std::string UnmatchedAssetCountSql(std::string_view alias) {
     const std::string i(alias);
-    return "(SELECT count(*) FROM backup_assets a WHERE a.integration_id = " + i + ".id AND a.seen AND " +
-           AssetStateSql("a") + " IN ('unmatched', 'suggested', 'ambiguous'))";
+    // Only assets of matched customers wait for a decision on them; the others wait for
+    // their customer's.
+    return "(SELECT count(*) FROM backup_assets a JOIN backup_customers c ON c.id = a.customer_id WHERE "
+           "a.integration_id = " +
+           i + ".id AND a.seen AND " + AssetStateSql("a") + " IN ('unmatched', 'suggested', 'ambiguous') AND " +
+           CustomerStateSql("c") + " IN ('auto', 'manual'))";
 }
 
 namespace {

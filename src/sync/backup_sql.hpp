@@ -21,7 +21,8 @@ std::string CustomerStateSql(std::string_view c);
 std::string AssetStateSql(std::string_view a);
 
 // Correlated counts for an integration row aliased `i`: customers and assets still seen
-// in the portal waiting for a decision (unmatched, suggested, ambiguous; not ignored).
+// in the portal waiting for a decision (unmatched, suggested, ambiguous; not ignored);
+// assets only when their customer is matched (the others wait for their customer).
 std::string UnmatchedCustomerCountSql(std::string_view i);
 std::string UnmatchedAssetCountSql(std::string_view i);
 

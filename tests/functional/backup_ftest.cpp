@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "browser.hpp"
+#include "core/clock.hpp"
 #include "resource_test_base.hpp"
 #include "sim/simulator.hpp"
 
@@ -115,7 +116,8 @@ protected:
     }
     int64_t Configuration(int64_t org, const std::string& name, JObject extra = {}, JArray interfaces = {}) {
         if (configuration_type_ == 0) {
-            HttpResponse t = api_->Post("/api/configuration_types", Doc("configuration-types", {{"name", "Workstation"}}));
+            HttpResponse t =
+                api_->Post("/api/configuration_types", Doc("configuration-types", {{"name", "Workstation"}}));
             EXPECT_EQ(t.status, 201) << t.Describe();
             configuration_type_ = t.status == 201 ? IdOf(*t.Json().Find("data")) : 0;
         }
@@ -520,6 +522,21 @@ TEST_P(BackupTest, CredentialsAndSyncNow) {
     run = Sync(integration);
     ASSERT_EQ(StringAt(run, "outcome"), "ok") << run.Dump();
     EXPECT_EQ(StringAt(Integration(integration), "status"), "ok");
+    // Backups are listed incrementally: from the latest start seen, less a safety margin.
+    auto backup_queries = [&] {
+        std::vector<std::string> out;
+        for (const sim::LoggedRequest& r : sim->Log()) {
+            if (r.path == "/v1/backups") out.push_back(r.query);
+        }
+        return out;
+    };
+    ASSERT_FALSE(backup_queries().empty());
+    for (const std::string& q : backup_queries()) EXPECT_EQ(q.find("start_time_from"), std::string::npos) << q;
+    const std::size_t listed = backup_queries().size();
+    ASSERT_EQ(StringAt(Sync(integration), "outcome"), "ok");
+    const std::vector<std::string> queries = backup_queries();
+    ASSERT_GT(queries.size(), listed);
+    EXPECT_NE(queries.back().find("start_time_from="), std::string::npos) << queries.back();
     // No Manage Data for a backup portal.
     HttpResponse items = api_->Get("/api/manage_data_items?filter[integration_id]=" + S(integration));
     EXPECT_EQ(IntAt(items.Json(), "meta.total-count"), 0) << items.Describe();
@@ -527,6 +544,25 @@ TEST_P(BackupTest, CredentialsAndSyncNow) {
     const std::string list = "/api/backup_assets?filter[integration_id]=" + S(integration);
     const std::vector<json::Value> rows = List(list);
     ASSERT_EQ(rows.size(), 2u);
+    // The watermark is the latest start, held back to a job still running.
+    int64_t latest = 0, running = 0;
+    for (const json::Value& row : rows) {
+        const json::Value backups = ValueAt(row, "attributes.recent-backups");
+        for (const json::Value& b : backups.as_array()) {
+            auto ms = ParseTimestamp(StringAt(b, "started-at"));
+            ASSERT_TRUE(ms.ok()) << b.Dump();
+            latest = std::max(latest, *ms);
+            if (StringAt(b, "status") == "InProgress" && (running == 0 || *ms < running)) running = *ms;
+        }
+    }
+    const int64_t mark = running > 0 ? std::min(latest, running) : latest;
+    std::string from;
+    for (const auto& [k, v] : DecodeForm(queries.back())) {
+        if (k == "start_time_from") from = v;
+    }
+    auto from_ms = ParseTimestamp(from);
+    ASSERT_TRUE(from_ms.ok()) << from;
+    EXPECT_EQ(*from_ms, mark - 24 * 3600 * 1000) << from;
     const int64_t asset = IdOf(rows.front());
     const std::string before_synced = StringAt(rows.front(), "attributes.last-synced-at");
     const std::string name = StringAt(rows.front(), "attributes.name");
@@ -684,7 +720,9 @@ TEST_P(BackupTest, DeletionsLeaveRowsUnmatched) {
     // The next sync decides again, and nothing points at the deleted records.
     ASSERT_EQ(StringAt(Sync(integration), "outcome"), "ok");
     EXPECT_EQ(StringAt(Show("backup_customers", IdOf(customers.front())), "attributes.state"), "unmatched");
-    EXPECT_EQ(IntAt(Integration(integration), "unmatched-asset-count"), 3);
+    // Assets of an unmatched customer wait for the customer's decision: not counted.
+    EXPECT_EQ(IntAt(Integration(integration), "unmatched-asset-count"), 0);
+    EXPECT_EQ(IntAt(Show("backup_customers", IdOf(customers.front())), "attributes.unmatched-asset-count"), 3);
 }
 
 INSTANTIATE_TEST_SUITE_P(All, BackupTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendParamName);
