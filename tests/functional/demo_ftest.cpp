@@ -21,6 +21,7 @@
 #include "browser.hpp"
 #include "harness.hpp"
 #include "resource_test_base.hpp"
+#include "sim/profile.hpp"
 
 namespace mortar::ftest {
 namespace {
@@ -292,7 +293,41 @@ TEST_P(DemoTest, EveryScreenHasDataASecondStartAddsNothingAndSigintStopsIt) {
         ASSERT_EQ(customers.status, 200) << customers.Describe();
         const json::Value customer_list = ValueAt(customers.Json(), "data");
         ASSERT_TRUE(customer_list.is_array());
-        for (const json::Value& c : customer_list.as_array()) ++customer_states[StringAt(c, "attributes.state")];
+        // Each customer as the profile planned it: the same name matched, a variant matched
+        // or suggested to its company, no counterpart unmatched.
+        auto plan = sim::MakeDemoPlan(sim::DemoDatasetOptions());
+        ASSERT_TRUE(plan.ok());
+        std::map<std::string, sim::DemoCustomer> planned;
+        for (const sim::DemoCustomer& c : plan->customers) planned[c.name] = c;
+        for (const json::Value& c : customer_list.as_array()) {
+            const std::string state = StringAt(c, "attributes.state");
+            ++customer_states[state];
+            const std::string name = StringAt(c, "attributes.name");
+            ASSERT_EQ(planned.count(name), 1u) << name;
+            const sim::DemoCustomer& want = planned[name];
+            const std::string company =
+                want.company_id == 0 ? "" : plan->company_names[static_cast<size_t>(want.company_id - 1)];
+            switch (want.kind) {
+                case sim::CustomerCase::kExact:
+                    EXPECT_EQ(state, "auto") << c.Dump();
+                    EXPECT_EQ(StringAt(c, "attributes.organization-name"), company) << c.Dump();
+                    break;
+                case sim::CustomerCase::kVariant:
+                    EXPECT_TRUE(state == "auto" || state == "suggested") << want.variant << ": " << c.Dump();
+                    EXPECT_EQ(
+                        StringAt(
+                            c,
+                            state == "auto" ? "attributes.organization-name" : "attributes.suggestion.organization-name"
+                        ),
+                        company
+                    ) << c.Dump();
+                    break;
+                case sim::CustomerCase::kNoCounterpart:
+                case sim::CustomerCase::kInternal:
+                    EXPECT_EQ(state, "unmatched") << c.Dump();
+                    break;
+            }
+        }
         EXPECT_GE(customer_states["auto"], 20) << customers.body.substr(0, 2000);
         EXPECT_GE(customer_states["suggested"], 1);
         EXPECT_EQ(customer_states["unmatched"], 5);
@@ -304,6 +339,10 @@ TEST_P(DemoTest, EveryScreenHasDataASecondStartAddsNothingAndSigintStopsIt) {
         for (const json::Value& a : asset_list.as_array()) {
             const std::string state = StringAt(a, "attributes.state");
             ++asset_states[state];
+            if (state == "ambiguous") {
+                const json::Value candidates = ValueAt(a, "attributes.candidates");
+                EXPECT_TRUE(candidates.is_array() && candidates.as_array().size() == 2) << a.Dump();
+            }
             if (state == "auto" && matched_configuration == 0) {
                 matched_configuration = IntAt(a, "attributes.configuration-id");
             }
