@@ -339,8 +339,10 @@ int Serve(const StoreOptions& store, const ServeOptions& opts, const AfterStart&
     std::atomic<bool> failed{false};
     std::thread after;
     if (after_start) {
-        const std::string self = "http://" + std::string(host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host) + ":" +
-                                 std::to_string(server.port());
+        // The server's own address: loopback for a wildcard, IPv6 literals in brackets.
+        std::string self_host = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
+        if (self_host.find(':') != std::string::npos) self_host = "[" + self_host + "]";
+        const std::string self = "http://" + self_host + ":" + std::to_string(server.port());
         after = std::thread([&, self] {
             Status s = after_start(db, self, stopping);
             if (!s.ok() && !stopping.load()) {
