@@ -108,6 +108,13 @@ std::string VisibleConfiguration(const auth::Principal& p, std::string_view x) {
     return out;
 }
 
+// The same as a boolean SQL expression: "(1 = 1)" when nothing restricts.
+std::string VisibleExpr(const auth::Principal& p, std::string_view x) {
+    const std::string and_list = VisibleConfiguration(p, x);
+    if (and_list.empty()) return "(1 = 1)";
+    return "(" + and_list.substr(5) + ")";  // drop the leading " AND "
+}
+
 // The attributes of an action body: {"data":{"attributes":{...}}}, or a bare object.
 Result<json::Value> BodyAttributes(const Request& req) {
     if (Trim(req.body).empty()) return json::Value(json::Value::Object{});
@@ -433,25 +440,30 @@ std::string AssetFrom() {
            "AND p.external_id = a.appliance";
 }
 
-std::string AssetSelect() {
+// The names of configurations the reader may not see (restricted ones) are left out.
+std::string AssetSelect(const auth::Principal& viewer) {
     const std::string s = AssetStateSql("a");
     const std::string cs = CustomerStateSql("c");
     const std::string matched = s + " IN ('auto', 'manual', 'created')";
     return "SELECT a.id, a.integration_id, i.name, a.customer_id, c.name, CASE WHEN " + cs +
            " IN ('auto', 'manual') THEN c.organization_id END, a.external_id, a.name, a.asset_type, a.ip_address, "
            "a.mac_addresses, a.appliance, p.name, " +
-           s + ", CASE WHEN " + matched + " THEN a.configuration_id END, CASE WHEN " + matched +
-           " THEN x.name END, CASE WHEN " + s + " NOT IN ('auto', 'manual', 'created', 'ambiguous') THEN " +
-           "a.suggested_configuration_id END, sx.name, a.suggested_score_milli, a.suggested_reason, CASE WHEN " +
-           matched + " OR " + s +
-           " = 'ambiguous' THEN a.reason END, a.last_backup_at, a.last_backup_started_at, a.last_backup_status, "
+           s + ", CASE WHEN " + matched + " THEN a.configuration_id END, CASE WHEN " + matched + " AND " +
+           VisibleExpr(viewer, "x") + " THEN x.name END, CASE WHEN " + s +
+           " NOT IN ('auto', 'manual', 'created', 'ambiguous') THEN a.suggested_configuration_id END, CASE WHEN " +
+           VisibleExpr(viewer, "sx") + " THEN sx.name END, a.suggested_score_milli, a.suggested_reason, CASE WHEN " +
+           s +
+           " IN ('auto', 'manual', 'created', 'ambiguous') THEN a.reason END, a.last_backup_at, "
+           "a.last_backup_started_at, a.last_backup_status, "
            "a.last_backup_type, a.last_replication_status, a.storage_used_mb, a.last_synced_at, a.created_at, "
-           "a.updated_at, a.seen, a.last_seen_at" +
+           "a.updated_at, a.seen, a.last_seen_at, (SELECT max(j.completed_at) FROM backup_jobs j WHERE "
+           "j.integration_id = a.integration_id AND j.asset_external_id = a.external_id AND j.completed_at IS NOT "
+           "NULL AND j.status <> 'InProgress')" +
            AssetFrom();
 }
 
 // Renders the current row of `stmt` (AssetSelect) with its candidates and recent backups.
-Result<std::string> RenderAsset(db::Tx& tx, const db::Row& r) {
+Result<std::string> RenderAsset(db::Tx& tx, const db::Row& r, const auth::Principal& viewer) {
     const int64_t id = r.GetInt(0);
     const int64_t integration_id = r.GetInt(1);
     const std::string external_id(r.GetText(6));
@@ -521,7 +533,12 @@ Result<std::string> RenderAsset(db::Tx& tx, const db::Row& r) {
     w.Key("reason");
     OptString(w, r, 20);
     w.Key("last-backup-at");
-    OptString(w, r, 21);
+    // While a backup runs, the last backup is the previous finished one (CONNECTORS.md 4.4).
+    if (!r.IsNull(23) && r.GetText(23) == "InProgress" && !r.IsNull(32)) {
+        w.String(r.GetText(32));
+    } else {
+        OptString(w, r, 21);
+    }
     w.Key("last-backup-started-at");
     OptString(w, r, 22);
     w.Key("last-backup-status");
@@ -553,7 +570,8 @@ Result<std::string> RenderAsset(db::Tx& tx, const db::Row& r) {
     if (state == "ambiguous") {
         auto stmt = tx.PrepareDynamic(
             "SELECT mc.configuration_id, x.name, mc.reason FROM match_candidates mc JOIN configurations x ON x.id = "
-            "mc.configuration_id WHERE mc.backup_asset_id = $1 ORDER BY mc.position"
+            "mc.configuration_id WHERE mc.backup_asset_id = $1" +
+            VisibleConfiguration(viewer, "x") + " ORDER BY mc.position"
         );
         if (!stmt) return stmt.status();
         stmt->Bind(1, id);
@@ -613,7 +631,8 @@ Result<std::vector<std::string>> RenderAssets(
     const std::string& where,
     int64_t account_id,
     const std::vector<db::Param>& binds,
-    const std::string& tail
+    const std::string& tail,
+    const auth::Principal& viewer
 ) {
     // Rows first, then their candidates and backups: one open statement at a time.
     std::vector<int64_t> ids;
@@ -632,21 +651,21 @@ Result<std::vector<std::string>> RenderAssets(
     std::vector<std::string> out;
     out.reserve(ids.size());
     for (int64_t id : ids) {
-        auto stmt = tx.PrepareDynamic(AssetSelect() + " WHERE a.account_id = $1 AND a.id = $2");
+        auto stmt = tx.PrepareDynamic(AssetSelect(viewer) + " WHERE a.account_id = $1 AND a.id = $2");
         if (!stmt) return stmt.status();
         stmt->Bind(1, account_id).Bind(2, id);
         auto step = stmt->Step();
         if (!step) return step.status();
         if (!*step) continue;
-        auto rendered = RenderAsset(tx, stmt->row());
+        auto rendered = RenderAsset(tx, stmt->row(), viewer);
         if (!rendered) return rendered.status();
         out.push_back(std::move(*rendered));
     }
     return out;
 }
 
-Result<std::string> RenderAssetById(db::Tx& tx, int64_t account_id, int64_t id) {
-    auto rendered = RenderAssets(tx, " AND a.id = $2", account_id, {db::Param(id)}, "");
+Result<std::string> RenderAssetById(db::Tx& tx, const auth::Principal& viewer, int64_t id) {
+    auto rendered = RenderAssets(tx, " AND a.id = $2", viewer.account_id, {db::Param(id)}, "", viewer);
     if (!rendered) return rendered.status();
     if (rendered->empty()) return Status::NotFound("backup_asset " + std::to_string(id) + " not found");
     return rendered->front();
@@ -1170,7 +1189,8 @@ Response ListAssets(api::Service& svc, Request& req, api::Context& ctx) {
         where,
         account_id,
         binds,
-        order + " LIMIT " + std::to_string(lq->page_size) + " OFFSET " + std::to_string(offset)
+        order + " LIMIT " + std::to_string(lq->page_size) + " OFFSET " + std::to_string(offset),
+        ctx.principal
     );
     if (!items) return jsonapi::ErrorResponse(items.status());
     json::Writer w;
@@ -1352,7 +1372,7 @@ Response RunAssetAction(api::Service& svc, Request& req, api::Context& ctx, cons
     std::string meta;
     if (Status s = action(*tx, *asset, *attributes, ctx, now, meta); !s.ok()) return jsonapi::ErrorResponse(s);
     if (Status s = api::BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    auto rendered = RenderAssetById(*tx, ctx.principal.account_id, *id);
+    auto rendered = RenderAssetById(*tx, ctx.principal, *id);
     if (!rendered) return jsonapi::ErrorResponse(rendered.status());
     if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
     return One(*rendered, 200, meta);
@@ -1474,7 +1494,7 @@ Response BulkCreate(api::Service& svc, Request& req, api::Context& ctx) {
             const std::string now = FormatTimestamp(svc.clock().NowMillis());
             MORTAR_RETURN_IF_ERROR(CreateConfigurationFrom(*tx, *asset, account_id, ctx.principal.key_id, now));
             MORTAR_RETURN_IF_ERROR(api::BumpDataVersion(*tx, account_id));
-            auto rendered = RenderAssetById(*tx, account_id, id);
+            auto rendered = RenderAssetById(*tx, ctx.principal, id);
             if (!rendered) return rendered.status();
             MORTAR_RETURN_IF_ERROR(tx->Commit());
             created.push_back(std::move(*rendered));
@@ -1587,7 +1607,7 @@ void RegisterBackupRoutes(
         auto tx = svc.db().Begin(db::TxMode::kRead);
         if (!tx) return jsonapi::ErrorResponse(tx.status());
         if (Status s = CheckAssetVisible(*tx, ctx.principal, *id); !s.ok()) return jsonapi::ErrorResponse(s);
-        auto rendered = RenderAssetById(*tx, ctx.principal.account_id, *id);
+        auto rendered = RenderAssetById(*tx, ctx.principal, *id);
         if (!rendered) return jsonapi::ErrorResponse(rendered.status());
         return One(*rendered);
     });
@@ -1708,7 +1728,7 @@ void RegisterBackupRoutes(
             }
             auto tx = svc.db().Begin(db::TxMode::kRead);
             if (!tx) return jsonapi::ErrorResponse(tx.status());
-            auto rendered = RenderAssetById(*tx, ctx.principal.account_id, *id);
+            auto rendered = RenderAssetById(*tx, ctx.principal, *id);
             if (!rendered) return jsonapi::ErrorResponse(rendered.status());
             return One(*rendered);
         }

@@ -649,6 +649,15 @@ TEST_P(BackupTest, RolesAndVisibility) {
     HttpResponse restricted =
         api_->Patch("/api/configurations/" + S(config), Doc("configurations", {{"restricted", true}}));
     ASSERT_EQ(restricted.status, 200) << restricted.Describe();
+    // A manager still matches the asset but does not see the restricted configuration's name.
+    HttpResponse managed = manager->Get("/api/backup_assets/" + S(asset));
+    ASSERT_EQ(managed.status, 200) << managed.Describe();
+    EXPECT_EQ(IntAt(managed.Json(), "data.attributes.configuration-id"), config);
+    EXPECT_TRUE(ValueAt(managed.Json(), "data.attributes.configuration-name").is_null()) << managed.Describe();
+    EXPECT_EQ(
+        StringAt(api_->Get("/api/backup_assets/" + S(asset)).Json(), "data.attributes.configuration-name"),
+        "Importer PC"
+    );
     auto reader = User("read-only");
     EXPECT_EQ(reader->Get("/api/backup_assets/" + S(asset)).status, 404);
     EXPECT_EQ(reader->Get("/api/backup_assets/" + S(asset) + "/compare").status, 404);
@@ -723,6 +732,30 @@ TEST_P(BackupTest, DeletionsLeaveRowsUnmatched) {
     // Assets of an unmatched customer wait for the customer's decision: not counted.
     EXPECT_EQ(IntAt(Integration(integration), "unmatched-asset-count"), 0);
     EXPECT_EQ(IntAt(Show("backup_customers", IdOf(customers.front())), "attributes.unmatched-asset-count"), 3);
+}
+
+// BACKUP-3: while a backup runs, the last backup is the previous finished job.
+TEST_P(BackupTest, RunningBackupShowsThePreviousFinishedOne) {
+    sim::Simulator* sim = StartSim({.companies = 2, .sites = 0, .contacts = 0, .configurations = 200});
+    ASSERT_NE(sim, nullptr);
+    const int64_t integration = CreateIntegration(*sim);
+    ASSERT_EQ(StringAt(Sync(integration), "outcome"), "ok");
+    int running = 0;
+    for (const json::Value& row : List("/api/backup_assets?filter[integration_id]=" + S(integration))) {
+        const json::Value backups = ValueAt(row, "attributes.recent-backups");
+        ASSERT_FALSE(backups.as_array().empty()) << row.Dump();
+        if (StringAt(row, "attributes.last-backup-status") != "InProgress") {
+            EXPECT_EQ(StringAt(row, "attributes.last-backup-at"), StringAt(backups, "0.completed-at")) << row.Dump();
+            continue;
+        }
+        ++running;
+        EXPECT_EQ(StringAt(backups, "0.status"), "InProgress") << row.Dump();
+        EXPECT_TRUE(ValueAt(backups, "0.completed-at").is_null()) << row.Dump();
+        EXPECT_EQ(StringAt(row, "attributes.last-backup-at"), StringAt(backups, "1.completed-at")) << row.Dump();
+        EXPECT_TRUE(ValueAt(row, "attributes.last-backup-successful").is_null());
+    }
+    // The simulator's seeded data has jobs still running among 200 assets.
+    EXPECT_GT(running, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(All, BackupTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendParamName);
