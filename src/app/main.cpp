@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // The `mortar` binary: configuration and wiring only.
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -21,12 +23,14 @@
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "db/database.hpp"
+#include "demo/demo.hpp"
 #include "domains/domains.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "jsonapi/document.hpp"
 #include "match/pairs.hpp"
+#include "sim/profile.hpp"
 #include "sim/simulator.hpp"
 #include "sync/routes.hpp"
 #ifdef MORTAR_SYNC_ENGINE
@@ -210,7 +214,13 @@ std::string RunnerId() {
 }
 #endif
 
-int Serve(const StoreOptions& store, const ServeOptions& opts) {
+// Run by a command built on `serve` once the server listens and its job runner runs, on
+// a thread of its own: `base_url` is the server's, `stopping` turns true when the server
+// stops. A failure stops the server.
+using AfterStart =
+    std::function<Status(db::Database& db, const std::string& base_url, const std::atomic<bool>& stopping)>;
+
+int Serve(const StoreOptions& store, const ServeOptions& opts, const AfterStart& after_start = nullptr) {
     std::string host;
     uint16_t port = 0;
     if (!SplitListen(opts.listen, host, port)) {
@@ -324,16 +334,91 @@ int Serve(const StoreOptions& store, const ServeOptions& opts) {
 #ifdef MORTAR_SYNC_ENGINE
     if (runner) runner->Start();
 #endif
+    std::atomic<bool> stopping{false};
+    std::atomic<bool> failed{false};
+    std::thread after;
+    if (after_start) {
+        // The server's own address: loopback for a wildcard, IPv6 literals in brackets.
+        std::string self_host = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
+        if (self_host.find(':') != std::string::npos) self_host = "[" + self_host + "]";
+        const std::string self = "http://" + self_host + ":" + std::to_string(server.port());
+        after = std::thread([&, self] {
+            Status s = after_start(db, self, stopping);
+            if (!s.ok() && !stopping.load()) {
+                Fail(s);
+                failed = true;
+                server.Stop();
+            }
+        });
+    }
     server.Run();
+    stopping = true;
+    if (after.joinable()) after.join();
 #ifdef MORTAR_SYNC_ENGINE
     if (runner) runner->Stop();
 #endif
     log::info("stopped");
-    return 0;
+    return failed.load() ? 1 : 0;
+}
+
+struct DemoOptions {
+    std::string listen = "127.0.0.1:8080";
+    std::string data_dir = "./mortar-demo";
+    std::string db_url;
+    std::string web_dir = MORTAR_DEFAULT_WEB_DIR;
+    bool fresh = false;
+    bool password_stdin = false;
+};
+
+// `mortar demo`: the simulators in this process, then `serve` on the demo's data
+// directory, set up through the API once it listens (demo/demo.hpp).
+int RunDemo(const DemoOptions& o) {
+#ifndef MORTAR_SYNC_ENGINE
+    (void)o;
+    return Fail(Status::Unavailable("this build has no sync engine, which the demo needs"));
+#else
+    std::string password = o.password_stdin ? ReadPasswordLine() : demo::GeneratePassword();
+    if (Status s = auth::CheckNewPassword(password, ""); !s.ok()) {
+        return Fail(Status::InvalidArgument("the password must have at least 12 characters"));
+    }
+    if (o.fresh && !o.db_url.empty()) {
+        return Fail(Status::InvalidArgument("--fresh starts over in the SQLite data directory; without --db"));
+    }
+    if (o.fresh) {
+        if (Status s = demo::RemoveStore(o.data_dir); !s.ok()) return Fail(s);
+    }
+    auto sims = demo::Simulators::Start();
+    if (!sims) return Fail(sims.status());
+    StoreOptions store;
+    store.data_dir = o.data_dir;
+    store.db_url = o.db_url;
+    ServeOptions serve;
+    serve.listen = o.listen;
+    serve.web_dir = o.web_dir;
+    serve.job_poll_ms = 500;
+    // The demo writes thousands of interfaces through the API as it sets itself up.
+    serve.rate_limit = 0;
+    const int rc =
+        Serve(store, serve, [&](db::Database& db, const std::string& base_url, const std::atomic<bool>& stopping) {
+            return demo::Setup(
+                db,
+                *sims,
+                demo::SetupOptions{
+                    .base_url = base_url,
+                    .password = password,
+                    .print_password = !o.password_stdin,
+                    .stopping = &stopping}
+            );
+        });
+    sims->Stop();
+    log::info("demo: simulators stopped");
+    return rc;
+#endif
 }
 
 // `mortar sim VENDOR`: a PSA simulator on loopback; prints its URL and credentials.
 int RunSimulator(const std::string& vendor, const std::string& listen, sim::SimOptions options) {
+    if (options.profile == sim::kDemoProfile) options.data = sim::DemoDatasetOptions(options.data.seed);
     std::string host;
     uint16_t port = 0;
     if (!SplitListen(listen, host, port)) {
@@ -510,11 +595,44 @@ int Main(int argc, char** argv) {
         ->capture_default_str();
     sim_cmd->add_option("--rate-window-seconds", sim_opts.rate_window_s, "Rate window (-1: the vendor's default)")
         ->capture_default_str();
+    sim_cmd
+        ->add_option(
+            "--profile",
+            sim_opts.profile,
+            "Data profile: demo (the demo MSP, partly matching across vendors; sets the sizes)"
+        )
+        ->check(CLI::IsMember({"demo"}));
     sim_cmd->add_option("--token-lifetime-seconds", sim_opts.token_lifetime_s, "Lifetime of issued tokens")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
 
+    DemoOptions demo_opts;
+    CLI::App* demo_cmd = app.add_subcommand(
+        "demo",
+        "Run a demo on loopback: Autotask and UniView simulators with a realistic MSP, synced into a Mortar with "
+        "documentation of every kind; prints the URL and a login"
+    );
+    demo_cmd->add_option("--listen", demo_opts.listen, "Address to listen on, HOST:PORT (PORT 0 picks a free port)")
+        ->capture_default_str();
+    demo_cmd->add_option("--data-dir", demo_opts.data_dir, "Directory of the demo's store (reused by the next start)")
+        ->capture_default_str();
+    demo_cmd->add_option(
+        "--db", demo_opts.db_url, "Database instead of the data directory's SQLite: postgresql://user@host/dbname"
+    );
+    demo_cmd->add_flag(
+        "--fresh", demo_opts.fresh, "Start over: remove the demo's store and key from the directory first"
+    );
+    demo_cmd->add_flag(
+        "--password-stdin",
+        demo_opts.password_stdin,
+        "Read the administrator's password from the first line of stdin (default: a generated one)"
+    );
+    demo_cmd->add_option("--web-dir", demo_opts.web_dir, "Directory of the built web UI served at /")
+        ->capture_default_str();
+
     CLI11_PARSE(app, argc, argv);
+
+    if (*demo_cmd) return RunDemo(demo_opts);
 
     if (*sim_cmd) return RunSimulator(sim_vendor, sim_listen, sim_opts);
 

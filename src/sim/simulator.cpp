@@ -11,6 +11,7 @@
 #include "core/strings.hpp"
 #include "http/server.hpp"
 #include "net/url.hpp"
+#include "sim/profile.hpp"
 
 namespace mortar::sim {
 
@@ -114,6 +115,7 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(std::string_view vendor, Si
     Faults faults;
     bool expired = false;
     MORTAR_RETURN_IF_ERROR(ParseFaults(options.faults, faults, expired));
+    const std::string profile = options.profile;
     std::unique_ptr<Simulator> sim;
     if (vendor == "autotask") {
         sim = NewAutotaskSimulator(std::move(options));
@@ -128,6 +130,7 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(std::string_view vendor, Si
             "unknown simulator '" + std::string(vendor) + "' (autotask, connectwise, halopsa, uniview)"
         );
     }
+    MORTAR_RETURN_IF_ERROR(ApplyProfile(profile, vendor, sim->data_));
     sim->faults_ = faults;
     sim->expired_token_fault_ = expired;
     return sim;

@@ -53,6 +53,8 @@ struct SimOptions {
     int64_t rate_window_s = -1;  // -1: the vendor's default
     int64_t token_lifetime_s = 3600;
     int worker_threads = 4;
+    // A data profile applied to the data set once built (sim/profile.hpp): "" or "demo".
+    std::string profile;
 };
 
 struct LoggedRequest {

@@ -752,4 +752,36 @@ std::string UrlEncode(std::string_view s) {
     return out;
 }
 
+pid_t SpawnProcess(
+    const std::vector<std::string>& argv,
+    const std::string& log_path,
+    int* stdout_fd,
+    std::string* error,
+    const std::string* input
+) {
+    return Spawn(argv, log_path, stdout_fd, error, input);
+}
+
+std::optional<int> WaitForProcess(pid_t pid, std::chrono::milliseconds timeout) {
+    return WaitForExit(pid, Clock::now() + timeout);
+}
+
+std::optional<std::string> CreateTestDatabase(const std::string& name, std::string* error) {
+    if (!PostgresAvailable()) {
+        *error = "MORTAR_TEST_PG_DSN is not set";
+        return std::nullopt;
+    }
+    const std::string dsn = std::getenv("MORTAR_TEST_PG_DSN");
+    std::optional<std::string> conninfo = WithDbname(dsn, name, error);
+    if (!conninfo) return std::nullopt;
+    if (!ExecAdmin(dsn, "DROP DATABASE IF EXISTS " + name, error)) return std::nullopt;
+    if (!ExecAdmin(dsn, "CREATE DATABASE " + name, error)) return std::nullopt;
+    return conninfo;
+}
+
+void DropTestDatabase(const std::string& name) {
+    std::string error;
+    if (PostgresAvailable()) ExecAdmin(std::getenv("MORTAR_TEST_PG_DSN"), "DROP DATABASE IF EXISTS " + name, &error);
+}
+
 }  // namespace mortar::ftest

@@ -199,4 +199,22 @@ std::vector<std::pair<std::string, std::string>> DecodeForm(std::string_view que
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string UrlEncode(std::string_view s);
 
+// Starts `argv` (argv[0] a path) with stdout on a pipe (*stdout_fd, to read and close),
+// stderr appended to `log_path`, stdin reading `input` (or /dev/null). The child gets
+// SIGTERM if this process dies. Returns its pid, or -1 with `error` set.
+pid_t SpawnProcess(
+    const std::vector<std::string>& argv,
+    const std::string& log_path,
+    int* stdout_fd,
+    std::string* error,
+    const std::string* input = nullptr
+);
+// Waits for a spawned process to exit; its wait status, or nullopt after `timeout`.
+std::optional<int> WaitForProcess(pid_t pid, std::chrono::milliseconds timeout);
+
+// Creates (afresh) a database of this name on MORTAR_TEST_PG_DSN's server and returns
+// its conninfo; nullopt with `error` set when it cannot. DropTestDatabase removes it.
+std::optional<std::string> CreateTestDatabase(const std::string& name, std::string* error);
+void DropTestDatabase(const std::string& name);
+
 }  // namespace mortar::ftest
