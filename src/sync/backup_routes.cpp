@@ -4,6 +4,7 @@
 // bulk create, compare and sync now.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "api/access.hpp"
@@ -1003,44 +1004,114 @@ void WriteList(json::Writer& w, const std::vector<std::string>& items) {
     w.EndArray();
 }
 
+// The WHERE clause of a backup list being built: `$1` is the account, the binds follow.
+struct ListWhere {
+    std::string sql;
+    std::vector<std::string> texts;  // binds hold views of these: reserved, never reallocated
+    std::vector<db::Param> binds;
+
+    explicit ListWhere(std::size_t filters) { texts.reserve(filters); }
+    std::string Next() const { return "$" + std::to_string(binds.size() + 2); }
+    void BindAll(db::Stmt& stmt, int64_t account_id) const {
+        stmt.Bind(1, account_id);
+        for (std::size_t i = 0; i < binds.size(); ++i) stmt.Bind(static_cast<int>(i) + 2, binds[i]);
+    }
+    // filter[state], filter[name] and filter[seen], shared by customers and assets: true
+    // when `f` was one of them.
+    Result<bool> AddCommon(
+        const jsonapi::Filter& f,
+        std::string_view alias,
+        const std::string& state,
+        std::string_view unmatched_states,
+        std::string_view matched_states
+    ) {
+        const std::string a(alias);
+        if (f.field == "state") {
+            if (f.value == "unmatched") {
+                sql += " AND " + a + ".seen AND " + state + " IN (" + std::string(unmatched_states) + ")";
+            } else if (f.value == "matched") {
+                sql += " AND " + state + " IN (" + std::string(matched_states) + ")";
+            } else if (f.value == "ignored") {
+                sql += " AND " + state + " = 'ignored'";
+            } else {
+                return Status::InvalidArgument("filter[state] must be unmatched, matched or ignored");
+            }
+            return true;
+        }
+        if (f.field == "name") {
+            texts.push_back("%" + Folded(f.value) + "%");
+            sql += " AND lower(" + a + ".name) LIKE " + Next();
+            binds.push_back(std::string_view(texts.back()));
+            return true;
+        }
+        if (f.field == "seen") {
+            if (f.value != "true" && f.value != "false")
+                return Status::InvalidArgument("filter[seen] must be true or false");
+            sql += f.value == "true" ? " AND " + a + ".seen" : " AND NOT " + a + ".seen";
+            return true;
+        }
+        return false;
+    }
+};
+
+constexpr std::string_view kCustomerUnmatched = "'unmatched', 'suggested'";
+constexpr std::string_view kCustomerMatched = "'auto', 'manual'";
+constexpr std::string_view kAssetUnmatched = "'unmatched', 'suggested', 'ambiguous'";
+constexpr std::string_view kAssetMatched = "'auto', 'manual', 'created'";
+
+// Counts with `count_sql` + WHERE, renders the page with `render(tx, page_sql)` and answers
+// the JSON:API list with its paging meta and links.
+Response AnswerList(
+    api::Service& svc,
+    const Request& req,
+    const api::Context& ctx,
+    const jsonapi::ListQuery& lq,
+    const std::string& count_sql,
+    const ListWhere& where,
+    const std::function<Result<std::vector<std::string>>(db::Tx&, const std::string& limit)>& render
+) {
+    auto tx = svc.db().Begin(db::TxMode::kRead);
+    if (!tx) return jsonapi::ErrorResponse(tx.status());
+    int64_t total = 0;
+    {
+        auto stmt = tx->PrepareDynamic(count_sql + where.sql);
+        if (!stmt) return jsonapi::ErrorResponse(stmt.status());
+        where.BindAll(*stmt, ctx.principal.account_id);
+        auto step = stmt->Step();
+        if (!step) return jsonapi::ErrorResponse(step.status());
+        total = *step ? stmt->row().GetInt(0) : 0;
+    }
+    const int64_t offset = (lq.page_number - 1) * lq.page_size;
+    auto items = render(*tx, " LIMIT " + std::to_string(lq.page_size) + " OFFSET " + std::to_string(offset));
+    if (!items) return jsonapi::ErrorResponse(items.status());
+    json::Writer w;
+    w.BeginObject();
+    WriteList(w, *items);
+    jsonapi::Page page{.number = lq.page_number, .size = lq.page_size, .total_count = total};
+    jsonapi::WritePageMetaAndLinks(w, page, ctx.public_base + http::Router::NormalisePath(req.path), ctx.query);
+    w.EndObject();
+    return Response::JsonApi(200, w.Take());
+}
+
 Response ListCustomers(api::Service& svc, Request& req, api::Context& ctx) {
     if (Status s = CheckMatching(ctx.principal); !s.ok()) return jsonapi::ErrorResponse(s);
     auto lq = jsonapi::ParseListQuery(ctx.query);
     if (!lq) return jsonapi::ErrorResponse(lq.status());
-    std::string where;
-    std::vector<std::string> texts;  // binds hold views of these: no reallocation
-    texts.reserve(lq->filters.size());
-    std::vector<db::Param> binds;
+    ListWhere where(lq->filters.size());
     const std::string state = CustomerStateSql("c");
-    auto next = [&] { return "$" + std::to_string(binds.size() + 2); };
     for (const jsonapi::Filter& f : lq->filters) {
         if (f.op != jsonapi::FilterOp::kEq) continue;
+        auto common = where.AddCommon(f, "c", state, kCustomerUnmatched, kCustomerMatched);
+        if (!common) return jsonapi::ErrorResponse(common.status());
+        if (*common) continue;
         if (f.field == "integration_id" || f.field == "organization_id") {
             auto n = IntFilter(f);
             if (!n) return jsonapi::ErrorResponse(n.status());
-            where += (f.field == "integration_id" ? " AND c.integration_id = " : " AND c.organization_id = ") + next() +
-                     (f.field == "organization_id" ? " AND " + state + " IN ('auto', 'manual')" : "");
-            binds.push_back(*n);
-        } else if (f.field == "state") {
-            if (f.value == "unmatched") {
-                where += " AND c.seen AND " + state + " IN ('unmatched', 'suggested')";
-            } else if (f.value == "matched") {
-                where += " AND " + state + " IN ('auto', 'manual')";
-            } else if (f.value == "ignored") {
-                where += " AND " + state + " = 'ignored'";
-            } else {
-                return jsonapi::ErrorResponse(
-                    Status::InvalidArgument("filter[state] must be unmatched, matched or ignored")
-                );
-            }
-        } else if (f.field == "name") {
-            texts.push_back("%" + Folded(f.value) + "%");
-            where += " AND lower(c.name) LIKE " + next();
-            binds.push_back(std::string_view(texts.back()));
-        } else if (f.field == "seen") {
-            if (f.value != "true" && f.value != "false")
-                return jsonapi::ErrorResponse(Status::InvalidArgument("filter[seen] must be true or false"));
-            where += f.value == "true" ? " AND c.seen" : " AND NOT c.seen";
+            where.sql +=
+                (f.field == "integration_id" ? " AND c.integration_id = " : " AND c.organization_id = ") +
+                where.Next() +
+                (f.field == "organization_id" ? " AND " + state + " IN (" + std::string(kCustomerMatched) + ")" : "");
+            where.binds.push_back(*n);
         } else {
             return jsonapi::ErrorResponse(Status::InvalidArgument("filter[" + f.field + "] is not a filter here"));
         }
@@ -1063,98 +1134,59 @@ Response ListCustomers(api::Service& svc, Request& req, api::Context& ctx) {
         }
     }
     order = " ORDER BY " + (order.empty() ? std::string() : order.substr(2) + ", ") + "c.id";
-    auto tx = svc.db().Begin(db::TxMode::kRead);
-    if (!tx) return jsonapi::ErrorResponse(tx.status());
     const int64_t account_id = ctx.principal.account_id;
-    // The filters refer to `texts` through string_views: they stay alive until here.
-    int64_t total = 0;
-    {
-        auto stmt = tx->PrepareDynamic(
-            "SELECT count(*) FROM backup_customers c LEFT JOIN organizations o ON o.id = c.organization_id LEFT JOIN "
-            "organizations so ON so.id = c.suggested_organization_id WHERE c.account_id = $1" +
-            where
-        );
-        if (!stmt) return jsonapi::ErrorResponse(stmt.status());
-        stmt->Bind(1, account_id);
-        for (std::size_t i = 0; i < binds.size(); ++i) stmt->Bind(static_cast<int>(i) + 2, binds[i]);
-        auto step = stmt->Step();
-        if (!step) return jsonapi::ErrorResponse(step.status());
-        total = *step ? stmt->row().GetInt(0) : 0;
-    }
-    const int64_t offset = (lq->page_number - 1) * lq->page_size;
-    std::vector<std::string> items;
-    {
-        auto stmt = tx->PrepareDynamic(
-            CustomerSelect() + " WHERE c.account_id = $1" + where + order + " LIMIT " + std::to_string(lq->page_size) +
-            " OFFSET " + std::to_string(offset)
-        );
-        if (!stmt) return jsonapi::ErrorResponse(stmt.status());
-        stmt->Bind(1, account_id);
-        for (std::size_t i = 0; i < binds.size(); ++i) stmt->Bind(static_cast<int>(i) + 2, binds[i]);
-        while (true) {
-            auto step = stmt->Step();
-            if (!step) return jsonapi::ErrorResponse(step.status());
-            if (!*step) break;
-            items.push_back(RenderCustomer(stmt->row(), nullptr));
+    return AnswerList(
+        svc,
+        req,
+        ctx,
+        *lq,
+        "SELECT count(*) FROM backup_customers c LEFT JOIN organizations o ON o.id = c.organization_id LEFT JOIN "
+        "organizations so ON so.id = c.suggested_organization_id WHERE c.account_id = $1",
+        where,
+        [&](db::Tx& tx, const std::string& limit) -> Result<std::vector<std::string>> {
+            auto stmt = tx.PrepareDynamic(CustomerSelect() + " WHERE c.account_id = $1" + where.sql + order + limit);
+            if (!stmt) return stmt.status();
+            where.BindAll(*stmt, account_id);
+            std::vector<std::string> items;
+            while (true) {
+                auto step = stmt->Step();
+                if (!step) return step.status();
+                if (!*step) break;
+                items.push_back(RenderCustomer(stmt->row(), nullptr));
+            }
+            return items;
         }
-    }
-    json::Writer w;
-    w.BeginObject();
-    WriteList(w, items);
-    jsonapi::Page page{.number = lq->page_number, .size = lq->page_size, .total_count = total};
-    jsonapi::WritePageMetaAndLinks(w, page, ctx.public_base + http::Router::NormalisePath(req.path), ctx.query);
-    w.EndObject();
-    return Response::JsonApi(200, w.Take());
+    );
 }
 
 Response ListAssets(api::Service& svc, Request& req, api::Context& ctx) {
     auto lq = jsonapi::ParseListQuery(ctx.query);
     if (!lq) return jsonapi::ErrorResponse(lq.status());
-    std::string where;
-    std::vector<std::string> texts;
-    texts.reserve(lq->filters.size());
-    std::vector<db::Param> binds;
+    ListWhere where(lq->filters.size());
     const std::string state = AssetStateSql("a");
-    auto next = [&] { return "$" + std::to_string(binds.size() + 2); };
     bool by_configuration = false;
     for (const jsonapi::Filter& f : lq->filters) {
         if (f.op != jsonapi::FilterOp::kEq) continue;
+        auto common = where.AddCommon(f, "a", state, kAssetUnmatched, kAssetMatched);
+        if (!common) return jsonapi::ErrorResponse(common.status());
+        if (*common) continue;
         if (f.field == "integration_id" || f.field == "customer_id" || f.field == "organization_id" ||
             f.field == "configuration_id") {
             auto n = IntFilter(f);
             if (!n) return jsonapi::ErrorResponse(n.status());
             if (f.field == "integration_id") {
-                where += " AND a.integration_id = " + next();
+                where.sql += " AND a.integration_id = " + where.Next();
             } else if (f.field == "customer_id") {
-                where += " AND a.customer_id = " + next();
+                where.sql += " AND a.customer_id = " + where.Next();
             } else if (f.field == "organization_id") {
-                where +=
-                    " AND c.organization_id = " + next() + " AND " + CustomerStateSql("c") + " IN ('auto', 'manual')";
+                where.sql += " AND c.organization_id = " + where.Next() + " AND " + CustomerStateSql("c") + " IN (" +
+                             std::string(kCustomerMatched) + ")";
             } else {
                 by_configuration = true;
-                where += " AND a.configuration_id = " + next() + " AND " + state + " IN ('auto', 'manual', 'created')";
+                where.sql += " AND a.configuration_id = " + where.Next() + " AND " + state + " IN (" +
+                             std::string(kAssetMatched) + ")";
             }
-            binds.push_back(*n);
-        } else if (f.field == "state") {
-            if (f.value == "unmatched") {
-                where += " AND a.seen AND " + state + " IN ('unmatched', 'suggested', 'ambiguous')";
-            } else if (f.value == "matched") {
-                where += " AND " + state + " IN ('auto', 'manual', 'created')";
-            } else if (f.value == "ignored") {
-                where += " AND " + state + " = 'ignored'";
-            } else {
-                return jsonapi::ErrorResponse(
-                    Status::InvalidArgument("filter[state] must be unmatched, matched or ignored")
-                );
-            }
-        } else if (f.field == "name") {
-            texts.push_back("%" + Folded(f.value) + "%");
-            where += " AND lower(a.name) LIKE " + next();
-            binds.push_back(std::string_view(texts.back()));
-        } else if (f.field == "seen") {
-            if (f.value != "true" && f.value != "false")
-                return jsonapi::ErrorResponse(Status::InvalidArgument("filter[seen] must be true or false"));
-            where += f.value == "true" ? " AND a.seen" : " AND NOT a.seen";
+            where.binds.push_back(*n);
         } else {
             return jsonapi::ErrorResponse(Status::InvalidArgument("filter[" + f.field + "] is not a filter here"));
         }
@@ -1162,7 +1194,7 @@ Response ListAssets(api::Service& svc, Request& req, api::Context& ctx) {
     // The backup data of a configuration is for everyone who may read it; the rest is matching.
     if (!MayMatch(ctx.principal)) {
         if (!by_configuration) return jsonapi::ErrorResponse(CheckMatching(ctx.principal));
-        where += VisibleConfiguration(ctx.principal, "x");
+        where.sql += VisibleConfiguration(ctx.principal, "x");
     }
     std::string order;
     for (const jsonapi::SortKey& k : lq->sort) {
@@ -1171,36 +1203,18 @@ Response ListAssets(api::Service& svc, Request& req, api::Context& ctx) {
         order += std::string(", lower(a.name)") + (k.descending ? " DESC" : " ASC");
     }
     order = " ORDER BY " + (order.empty() ? std::string("lower(a.name), ") : order.substr(2) + ", ") + "a.id";
-    auto tx = svc.db().Begin(db::TxMode::kRead);
-    if (!tx) return jsonapi::ErrorResponse(tx.status());
     const int64_t account_id = ctx.principal.account_id;
-    int64_t total = 0;
-    {
-        auto stmt = tx->PrepareDynamic("SELECT count(*)" + AssetFrom() + " WHERE a.account_id = $1" + where);
-        if (!stmt) return jsonapi::ErrorResponse(stmt.status());
-        stmt->Bind(1, account_id);
-        for (std::size_t i = 0; i < binds.size(); ++i) stmt->Bind(static_cast<int>(i) + 2, binds[i]);
-        auto step = stmt->Step();
-        if (!step) return jsonapi::ErrorResponse(step.status());
-        total = *step ? stmt->row().GetInt(0) : 0;
-    }
-    const int64_t offset = (lq->page_number - 1) * lq->page_size;
-    auto items = RenderAssets(
-        *tx,
+    return AnswerList(
+        svc,
+        req,
+        ctx,
+        *lq,
+        "SELECT count(*)" + AssetFrom() + " WHERE a.account_id = $1",
         where,
-        account_id,
-        binds,
-        order + " LIMIT " + std::to_string(lq->page_size) + " OFFSET " + std::to_string(offset),
-        ctx.principal
+        [&](db::Tx& tx, const std::string& limit) {
+            return RenderAssets(tx, where.sql, account_id, where.binds, order + limit, ctx.principal);
+        }
     );
-    if (!items) return jsonapi::ErrorResponse(items.status());
-    json::Writer w;
-    w.BeginObject();
-    WriteList(w, *items);
-    jsonapi::Page page{.number = lq->page_number, .size = lq->page_size, .total_count = total};
-    jsonapi::WritePageMetaAndLinks(w, page, ctx.public_base + http::Router::NormalisePath(req.path), ctx.query);
-    w.EndObject();
-    return Response::JsonApi(200, w.Take());
 }
 
 // An asset a reader who does not match may see: matched to a configuration they may read.
