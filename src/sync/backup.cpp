@@ -59,12 +59,15 @@ int64_t Milli(double score) {
     return static_cast<int64_t>(std::llround(std::clamp(score, 0.0, 1.0) * 1000));
 }
 
-Result<int64_t> Exec(db::Tx& tx, std::string sql, std::initializer_list<db::Param> params) {
+Result<int64_t> Exec(db::Tx& tx, std::string sql, const std::vector<db::Param>& params) {
     auto stmt = tx.PrepareDynamic(std::move(sql));
     if (!stmt) return stmt.status();
-    std::vector<db::Param> bound(params);
-    stmt->BindAll(bound);
+    stmt->BindAll(params);
     return stmt->Execute();
+}
+
+Result<int64_t> Exec(db::Tx& tx, std::string sql, std::initializer_list<db::Param> params) {
+    return Exec(tx, std::move(sql), std::vector<db::Param>(params));
 }
 
 // The portal's MAC addresses of an asset, as it spells them.
@@ -385,6 +388,26 @@ AssetValues ValuesOf(const ExternalRecord& r, const std::unordered_map<std::stri
     return v;
 }
 
+// The values of kAssetColumns, in order, then seen and the time.
+std::vector<db::Param> AssetParams(const AssetValues& v, const std::string& now) {
+    return {
+        std::string_view(v.customer_external_id),
+        OptInt(v.customer_id),
+        std::string_view(v.name),
+        Opt(v.asset_type),
+        Opt(v.ip_address),
+        std::string_view(v.macs),
+        Opt(v.appliance),
+        Opt(v.last_backup_at),
+        Opt(v.last_backup_started_at),
+        Opt(v.last_backup_status),
+        Opt(v.last_backup_type),
+        Opt(v.last_replication_status),
+        OptInt(v.storage_used_mb),
+        true,
+        std::string_view(now)};
+}
+
 Status WriteAsset(
     db::Tx& tx,
     const ApplyScope& scope,
@@ -394,7 +417,9 @@ Status WriteAsset(
     const std::string& now,
     bool synced
 ) {
+    std::vector<db::Param> params = AssetParams(v, now);
     if (id) {
+        params.insert(params.begin(), *id);
         auto n = Exec(
             tx,
             std::string("UPDATE backup_assets SET customer_external_id = $2, customer_id = $3, name = $4, asset_type = "
@@ -403,49 +428,21 @@ Status WriteAsset(
                         "last_replication_status = $13, storage_used_mb = $14, seen = $15, last_seen_at = $16, "
                         "updated_at = $16") +
                 (synced ? ", last_synced_at = $16" : "") + " WHERE id = $1",
-            {*id,
-             std::string_view(v.customer_external_id),
-             OptInt(v.customer_id),
-             std::string_view(v.name),
-             Opt(v.asset_type),
-             Opt(v.ip_address),
-             std::string_view(v.macs),
-             Opt(v.appliance),
-             Opt(v.last_backup_at),
-             Opt(v.last_backup_started_at),
-             Opt(v.last_backup_status),
-             Opt(v.last_backup_type),
-             Opt(v.last_replication_status),
-             OptInt(v.storage_used_mb),
-             true,
-             std::string_view(now)}
+            params
         );
         if (!n) return n.status();
         return Status::Ok();
     }
+    params.insert(
+        params.begin(),
+        {db::Param(scope.account_id), db::Param(scope.integration_id), db::Param(std::string_view(r.external_id))}
+    );
     auto n = Exec(
         tx,
         "INSERT INTO backup_assets (account_id, integration_id, external_id, " + std::string(kAssetColumns) +
             ", state, seen, last_seen_at, last_synced_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
             "$8, $9, $10, $11, $12, $13, $14, $15, $16, 'unmatched', $17, $18, $18, $18, $18)",
-        {scope.account_id,
-         scope.integration_id,
-         std::string_view(r.external_id),
-         std::string_view(v.customer_external_id),
-         OptInt(v.customer_id),
-         std::string_view(v.name),
-         Opt(v.asset_type),
-         Opt(v.ip_address),
-         std::string_view(v.macs),
-         Opt(v.appliance),
-         Opt(v.last_backup_at),
-         Opt(v.last_backup_started_at),
-         Opt(v.last_backup_status),
-         Opt(v.last_backup_type),
-         Opt(v.last_replication_status),
-         OptInt(v.storage_used_mb),
-         true,
-         std::string_view(now)}
+        params
     );
     if (!n) return n.status();
     return Status::Ok();

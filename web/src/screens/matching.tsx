@@ -142,6 +142,29 @@ function useRowActions(onDone: () => void) {
   return { busy, run };
 }
 
+// The Ignored tab's columns, for customers and assets alike: the record, why, Un-ignore.
+function ignoredColumnsOf<A extends { name: string; reason?: string | null }>(
+  first: Column<A>,
+  busy: string | null,
+  unignore: (r: Resource<A>) => void,
+): Column<A>[] {
+  return [
+    first,
+    { label: 'Why', render: (r) => <span class="muted">{text(r.attributes.reason)}</span> },
+    {
+      label: 'Actions',
+      class: 'col-actions',
+      render: (r) => (
+        <div class="row-actions">
+          <button type="button" class="btn btn-small" disabled={busy === r.id} onClick={() => unignore(r)}>
+            Un-ignore
+          </button>
+        </div>
+      ),
+    },
+  ];
+}
+
 // ---------------------------------------------------------------------------------
 // Customers
 
@@ -499,28 +522,9 @@ export function MatchingScreen({ id }: { id?: string }) {
       ),
     },
   ];
-  const ignoredColumns: Column<CustomerAttrs>[] = [
-    customer,
-    { label: 'Why', render: (r) => <span class="muted">{text(r.attributes.reason)}</span> },
-    {
-      label: 'Actions',
-      class: 'col-actions',
-      render: (r) => (
-        <div class="row-actions">
-          <button
-            type="button"
-            class="btn btn-small"
-            disabled={busy === r.id}
-            onClick={() =>
-              run(r.id, () => backupApi.customerAction(r.id, 'unignore'), `${r.attributes.name} is no longer ignored`)
-            }
-          >
-            Un-ignore
-          </button>
-        </div>
-      ),
-    },
-  ];
+  const ignoredColumns = ignoredColumnsOf(customer, busy, (r) =>
+    run(r.id, () => backupApi.customerAction(r.id, 'unignore'), `${r.attributes.name} is no longer ignored`),
+  );
   const columns = tab === 'matched' ? matchedColumns : tab === 'ignored' ? ignoredColumns : unmatchedColumns;
   const name = integration.data?.attributes.name;
   const nothingYet = !q && counts.data !== undefined && TABS.every((t) => counts.data![t.id] === 0);
@@ -918,28 +922,9 @@ export function MatchDevicesScreen({ id }: { id: string }) {
       ),
     },
   ];
-  const ignoredColumns: Column<AssetAttrs>[] = [
-    asset,
-    { label: 'Why', render: (r) => <span class="muted">{text(r.attributes.reason)}</span> },
-    {
-      label: 'Actions',
-      class: 'col-actions',
-      render: (r) => (
-        <div class="row-actions">
-          <button
-            type="button"
-            class="btn btn-small"
-            disabled={busy === r.id}
-            onClick={() =>
-              run(r.id, () => backupApi.assetAction(r.id, 'unignore'), `${r.attributes.name} is no longer ignored`)
-            }
-          >
-            Un-ignore
-          </button>
-        </div>
-      ),
-    },
-  ];
+  const ignoredColumns = ignoredColumnsOf(asset, busy, (r) =>
+    run(r.id, () => backupApi.assetAction(r.id, 'unignore'), `${r.attributes.name} is no longer ignored`),
+  );
   const columns = tab === 'matched' ? matchedColumns : tab === 'ignored' ? ignoredColumns : unmatchedColumns;
   const selectable = rows.filter((r) => r.attributes.state !== 'ambiguous');
   const remaining = counts.data?.unmatched ?? 0;
