@@ -1039,8 +1039,14 @@ struct ListWhere {
             return true;
         }
         if (f.field == "name") {
-            texts.push_back("%" + Folded(f.value) + "%");
-            sql += " AND lower(" + a + ".name) LIKE " + Next();
+            // A part of the name: % and _ typed are themselves, not wildcards.
+            std::string pattern = "%";
+            for (char c : Folded(f.value)) {
+                if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+                pattern += c;
+            }
+            texts.push_back(pattern + "%");
+            sql += " AND lower(" + a + ".name) LIKE " + Next() + " ESCAPE '\\'";
             binds.push_back(std::string_view(texts.back()));
             return true;
         }

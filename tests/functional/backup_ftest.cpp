@@ -236,6 +236,11 @@ TEST_P(BackupTest, CustomerDecisionsAndManualActionsSurviveSyncs) {
     EXPECT_EQ(IntAt(Integration(integration), "unmatched-customer-count"), 3);
     EXPECT_EQ(List(customers + "&filter[state]=unmatched").size(), 3u);
     EXPECT_EQ(List(customers + "&filter[state]=matched").size(), 1u);
+    // filter[name] finds a part of the name, case-insensitively; % and _ are plain characters.
+    EXPECT_EQ(List(customers + "&filter[name]=DENTAL").size(), 1u);
+    EXPECT_EQ(List(customers + "&filter[name]=%25").size(), 0u);
+    EXPECT_EQ(List(customers + "&filter[name]=_").size(), 0u);
+    EXPECT_EQ(List(customers + "&filter[name]=t_y").size(), 0u);
 
     // Ignore survives a later sync and is not counted; unignore hands it back to the engine.
     const int64_t c3_id = IdOf(c3);
