@@ -472,7 +472,12 @@ private:
         std::vector<int64_t> ids;
         std::vector<std::pair<Val, int64_t>> keyed;
         const int64_t version = data_.version();
-        const std::string signature = std::string(e.path) + "|" + req.query;
+        // The listing's filters and order, not its page: paging through it sorts it once.
+        std::string signature(e.path);
+        for (const auto& [k, v] : form) {
+            if (k == "page_number" || k == "page_size" || k.starts_with("include[")) continue;
+            signature += "|" + k + "=" + v;
+        }
         {
             std::lock_guard lock(mu_);
             auto it = cache_.find(signature);
