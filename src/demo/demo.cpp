@@ -579,6 +579,8 @@ Result<Simulators> Simulators::Start() {
         o.data = sim::DemoDatasetOptions();
         o.profile = std::string(sim::kDemoProfile);
         o.rate_limit = 0;
+        // Backups of the last days, up to the hour the demo starts.
+        o.backups_until_ms = Clock::Real().NowMillis() / 3'600'000 * 3'600'000;
         auto made = sim::Simulator::Create(vendor, o);
         if (!made) return made.status();
         MORTAR_RETURN_IF_ERROR((*made)->Start("127.0.0.1", 0));

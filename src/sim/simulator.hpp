@@ -55,6 +55,9 @@ struct SimOptions {
     int worker_threads = 4;
     // A data profile applied to the data set once built (sim/profile.hpp): "" or "demo".
     std::string profile;
+    // UniView: the latest backups start in the hours before this instant (ms); 0: before
+    // 2025-06-01, fixed so tests see the same backups every day. The demo uses its start time.
+    int64_t backups_until_ms = 0;
 };
 
 struct LoggedRequest {

@@ -79,10 +79,10 @@ struct Backup {
 };
 
 // Backup j (0 = the latest) of asset `r`.
-Backup BackupOf(uint64_t seed, const Record& r, int j) {
+Backup BackupOf(uint64_t seed, int64_t until_ms, const Record& r, int j) {
     const uint64_t h = Mix(seed ^ Mix(static_cast<uint64_t>(r.id) * 8 + static_cast<uint64_t>(j)));
     Backup b;
-    b.start_ms = kBaseMillis - j * kDayMillis - static_cast<int64_t>(h % (6 * 3600000ULL));
+    b.start_ms = until_ms - j * kDayMillis - static_cast<int64_t>(h % (6 * 3600000ULL));
     const int roll = static_cast<int>((h >> 20) % 100);
     b.status = roll < 80   ? "Successful"
                : roll < 88 ? "Warning"
@@ -168,6 +168,8 @@ public:
     ~UniViewSimulator() override { StopMore(); }
 
     std::string_view vendor() const override { return "uniview"; }
+
+    int64_t BackupsUntil() const { return options_.backups_until_ms > 0 ? options_.backups_until_ms : kBaseMillis; }
 
     std::vector<std::pair<std::string, std::string>> Credentials() const override {
         return {
@@ -344,7 +346,7 @@ private:
         f.Add("ip", r.ip);
         f.Add("mac", r.mac);
         f.Add("key", Uuid(options_.data.seed, 1, r.id));
-        if (last_backup) f.Add("last_backup", RawJson{BackupJson(BackupOf(options_.data.seed, r, 0))});
+        if (last_backup) f.Add("last_backup", RawJson{BackupJson(BackupOf(options_.data.seed, BackupsUntil(), r, 0))});
         if (links) {
             f.Add(
                 "links",
@@ -357,7 +359,7 @@ private:
     }
 
     Fields BackupRow(const Record& r, int j) const {
-        const Backup b = BackupOf(options_.data.seed, r, j);
+        const Backup b = BackupOf(options_.data.seed, BackupsUntil(), r, j);
         Fields f;
         f.Add("customer_id", Uuid(options_.data.seed, 0, r.company_id));
         f.Add("asset_tag", AssetTag(r.company_id));
@@ -372,7 +374,7 @@ private:
     }
 
     Fields Epb(const Record& r) const {
-        const Backup b = BackupOf(options_.data.seed, r, 0);
+        const Backup b = BackupOf(options_.data.seed, BackupsUntil(), r, 0);
         Fields f;
         f.Add("id", "EPB" + std::to_string(r.id));
         f.Add("name", r.name);
