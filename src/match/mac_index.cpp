@@ -2,6 +2,9 @@
 #include "match/mac_index.hpp"
 
 #include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/mac.hpp"
 #include "match/text.hpp"
@@ -18,6 +21,31 @@ std::string HostKey(std::string_view host) {
         }
     }
     return FoldAlnum(host);
+}
+
+// The numbers in a host key, without leading zeros: "ws013b2" -> {"13", "2"}.
+std::vector<std::string> Numbers(std::string_view key) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < key.size();) {
+        if (key[i] < '0' || key[i] > '9') {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < key.size() && key[j] >= '0' && key[j] <= '9') ++j;
+        std::string_view run = key.substr(i, j - i);
+        while (run.size() > 1 && run.front() == '0') run.remove_prefix(1);
+        out.emplace_back(run);
+        i = j;
+    }
+    return out;
+}
+
+// Two host names numbered differently are two devices ("WS-13" and "WS-19", "DC1" and
+// "DC2"), however alike the rest; "DC1" and "DC01" are the same number.
+bool NumberedApart(std::string_view a, std::string_view b) {
+    const auto na = Numbers(a), nb = Numbers(b);
+    return !na.empty() && !nb.empty() && na != nb;
 }
 
 uint64_t Slot(uint64_t mac) {
@@ -194,6 +222,7 @@ MatchResult ConfigurationIndex::ByName(int64_t organization_id, const Asset& ass
         for (const auto& k : keys) {
             for (const std::string& mine : {HostKey(Text(d.hostname)), HostKey(Text(d.name))}) {
                 if (mine.empty()) continue;
+                if (k != mine && NumberedApart(k, mine)) continue;
                 const double sim = k == mine ? 1.0 : JaroWinkler(k, mine);
                 if (sim > best) {
                     best = sim;

@@ -90,6 +90,19 @@ TEST(ConfigurationIndexTest, NoMacOrNoHitFallsBackToNames) {
     EXPECT_EQ(index.Match(0, Asset{"CONTOSO-DC01", "", {}}).decision, Decision::kNone);
 }
 
+// Host names alike but numbered differently are different devices: no suggestion.
+TEST(ConfigurationIndexTest, DifferentlyNumberedNamesAreNotSuggested) {
+    ConfigurationIndex index(Configurations());
+    MatchResult r = index.Match(1, Asset{"CONTOSO-DC02", "", {}});
+    EXPECT_EQ(r.decision, Decision::kNone) << r.reason;
+    r = index.Match(1, Asset{"contoso-dc1", "", {}});
+    EXPECT_EQ(r.decision, Decision::kSuggest) << r.reason;
+    EXPECT_EQ(r.candidates.front().id, 101);
+    r = index.Match(1, Asset{"CONTOSO-DC01-OLD", "", {}});
+    EXPECT_EQ(r.decision, Decision::kSuggest) << r.reason;
+    EXPECT_EQ(r.candidates.front().id, 101);
+}
+
 TEST(ConfigurationIndexTest, InvalidMacsAreCountedNotIndexed) {
     ConfigurationIndex index(Configurations());
     EXPECT_EQ(index.invalid_macs(), 2u);
