@@ -291,6 +291,7 @@ public:
             if (!s.ok()) f.outcome = s.message();
             listed_[k] = n;
             incremental_[k] = (*c)->SupportsIncremental(kKinds[k]);
+            type_lists_ += (*c)->TypeNamesFrom(kKinds[k]) ? 1 : 0;
             minimum += Pages(n);
             f.records += n;
         }
@@ -359,7 +360,9 @@ public:
         f.counts = summary->counts;
         f.records = f.counts.created + f.counts.updated + f.counts.unchanged + f.counts.returned + f.counts.errors;
         f.calls = summary->api_calls;
-        f.minimum_calls = 1;
+        // The zone lookup, and the type lists that name picklist ids (Autotask: company and
+        // configuration item types), one call each per run.
+        f.minimum_calls = 1 + type_lists_;
         // An incremental run lists the changed records of a kind the vendor can filter by
         // change stamp, and the whole kind otherwise (Autotask: sites).
         for (int k = 0; k < 4; ++k) f.minimum_calls += Pages(full || !incremental_[k] ? listed_[k] : changed_[k]);
@@ -406,6 +409,7 @@ private:
     int64_t listed_[4] = {};
     int64_t changed_[4] = {};
     bool incremental_[4] = {};
+    int64_t type_lists_ = 0;  // lookup lists a sync run reads to name type ids
     std::unique_ptr<net::HttpClient> client_;
 };
 

@@ -109,6 +109,13 @@ public:
         return SpecOf(kind).has_value() || kind == EntityKind::kCompanyType || kind == EntityKind::kConfigurationType;
     }
 
+    // Companies and configuration items carry their type as a picklist id.
+    std::optional<EntityKind> TypeNamesFrom(EntityKind kind) const override {
+        if (kind == EntityKind::kCompany) return EntityKind::kCompanyType;
+        if (kind == EntityKind::kConfiguration) return EntityKind::kConfigurationType;
+        return std::nullopt;
+    }
+
     bool SupportsIncremental(EntityKind kind) const override {
         auto spec = SpecOf(kind);
         return spec && !spec->since_field.empty();

@@ -130,6 +130,9 @@ public:
     // Whether the vendor filters by `since_ms` itself (SYNC-10). Deletions are never
     // visible in incremental listings: only a full fetch can orphan.
     virtual bool SupportsIncremental(EntityKind kind) const = 0;
+    // The lookup kind that names the `type_id` of records of `kind` when the records carry
+    // the id only (Autotask's picklists); nullopt when they carry `type_name` themselves.
+    virtual std::optional<EntityKind> TypeNamesFrom(EntityKind) const { return std::nullopt; }
     virtual Status Fetch(EntityKind kind, const FetchOptions& options, const BatchFn& on_batch) = 0;
     // API calls made so far (discovery, tokens and retries included).
     virtual net::TransportStats stats() const = 0;

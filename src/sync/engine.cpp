@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "sync/engine.hpp"
 
+#include <unordered_map>
 #include <vector>
 
 #include "api/psa_links.hpp"
@@ -78,6 +79,17 @@ struct Loaded {
     std::map<std::string, int64_t> watermarks;
     std::map<std::string, int64_t> confirmed;
 };
+
+// Adds `type_name` from the PSA's type list to a record that has only `type_id`.
+void NameType(ExternalRecord& r, const std::unordered_map<std::string, std::string>& names) {
+    if (!r.Field("type_name").empty()) return;
+    const std::string_view id = r.Field("type_id");
+    if (id.empty()) return;
+    auto found = names.find(std::string(id));
+    if (found == names.end() || found->second.empty()) return;
+    r.fields.emplace_back("type_name", found->second);
+    connectors::FinishRecord(r);
+}
 
 // The outcome's integration status: ok, error, credentials_invalid.
 std::string_view IntegrationStatus(std::string_view outcome) {
@@ -196,6 +208,28 @@ Result<RunSummary> Engine::Run(const RunOptions& options) {
             fetch.type_ids = type_settings.psa_type_ids;
         if (kind == EntityKind::kConfiguration) fetch.status_ids = type_settings.psa_status_ids;
         if (incremental) fetch.since_ms = marks[kind_name];
+        // Records that carry only their type's id are named from the PSA's type list, so
+        // the type mapping and the "same name" rule see the PSA's names (one call).
+        std::unordered_map<std::string, std::string> type_names;
+        if (type_settings.enabled) {
+            if (auto names_from = connector->TypeNamesFrom(kind); names_from && connector->Supports(*names_from)) {
+                connectors::FetchOptions all;
+                all.include_inactive = true;
+                Status listed = connector->Fetch(*names_from, all, [&](std::span<const ExternalRecord> b) {
+                    for (const ExternalRecord& t : b) type_names[t.external_id] = t.name;
+                    return Status::Ok();
+                });
+                // Without the names the records still sync, typed by the mapping or "Other".
+                if (!listed.ok()) {
+                    if (listed.code() == Code::kUnauthenticated) {
+                        outcome = "credentials_invalid";
+                        problems.push_back("the PSA refused the credentials: " + listed.message());
+                        break;
+                    }
+                    problems.push_back(kind_name + " type names could not be read: " + listed.message());
+                }
+            }
+        }
         Status store_error = Status::Ok();
         std::vector<ExternalRecord> buffer;
         auto flush = [&]() -> Status {
@@ -214,6 +248,11 @@ Result<RunSummary> Engine::Run(const RunOptions& options) {
                 if (options.stop && options.stop->load())
                     return Status::Unavailable("interrupted: the server is stopping");
                 buffer.insert(buffer.end(), batch.begin(), batch.end());
+                if (!type_names.empty()) {
+                    for (auto it = buffer.end() - static_cast<std::ptrdiff_t>(batch.size()); it != buffer.end(); ++it) {
+                        NameType(*it, type_names);
+                    }
+                }
                 if (buffer.size() >= kBufferRecords) return flush();
                 return Status::Ok();
             });

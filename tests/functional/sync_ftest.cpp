@@ -240,6 +240,19 @@ TEST_P(SyncTest, FullAndIncrementalRunsPerVendor) {
         EXPECT_EQ(StringAt(shown.Json(), "data.attributes.psa-integration"), PsaType(vendor));
         const auto psa3 = sim->data().Get(sim::Kind::kConfiguration, 3);
         EXPECT_EQ(StringAt(shown.Json(), "data.attributes.name"), psa3->name);
+        // Typed with the PSA's own type name, also where the records carry only its id
+        // (Autotask's picklists are read for it).
+        EXPECT_EQ(
+            StringAt(shown.Json(), "data.attributes.configuration-type-name"),
+            sim::LookupName(sim::ConfigurationTypes(), psa3->type_id)
+        ) << shown.body;
+        if (std::string_view(vendor) == "autotask") {
+            const int64_t org1 = Linked("/api/organizations", vendor, 1);
+            const std::string org_type = StringAt(
+                api_->Get("/api/organizations/" + std::to_string(org1)).Json(), "data.attributes.organization-type-name"
+            );
+            EXPECT_EQ(org_type, sim::LookupName(sim::CompanyTypes(), company1->type_id));
+        }
 
         // A second full run changes nothing.
         json::Value again = Sync(integration);
