@@ -102,7 +102,11 @@ std::string_view TitleOf(int http_status) {
     return "Unknown Status";
 }
 
-std::string ErrorBody(int http_status, std::string_view detail, std::string_view pointer) {
+namespace {
+
+std::string ErrorBodyWithMeta(
+    int http_status, std::string_view detail, std::string_view pointer, std::string_view meta
+) {
     const std::string_view title = TitleOf(http_status);
     json::Writer w;
     w.BeginObject();
@@ -125,8 +129,18 @@ std::string ErrorBody(int http_status, std::string_view detail, std::string_view
     }
     w.EndObject();
     w.EndArray();
+    if (!meta.empty()) {
+        w.Key("meta");
+        w.Raw(meta);
+    }
     w.EndObject();
     return w.Take();
+}
+
+}  // namespace
+
+std::string ErrorBody(int http_status, std::string_view detail, std::string_view pointer) {
+    return ErrorBodyWithMeta(http_status, detail, pointer, {});
 }
 
 http::Response ErrorResponse(int http_status, std::string_view detail, std::string_view pointer) {
@@ -136,6 +150,14 @@ http::Response ErrorResponse(int http_status, std::string_view detail, std::stri
 http::Response ErrorResponse(const Status& status) {
     MORTAR_CHECK(!status.ok(), "ErrorResponse needs a failed Status");
     return ErrorResponse(HttpStatusOf(status.code()), status.message(), status.pointer());
+}
+
+http::Response ErrorResponse(const Status& status, std::string_view meta_json) {
+    MORTAR_CHECK(!status.ok(), "ErrorResponse needs a failed Status");
+    const int http_status = HttpStatusOf(status.code());
+    return http::Response::JsonApi(
+        http_status, ErrorBodyWithMeta(http_status, status.message(), status.pointer(), meta_json)
+    );
 }
 
 void WritePageMetaAndLinks(json::Writer& w, const Page& page, std::string_view base_url, const QueryPairs& query) {

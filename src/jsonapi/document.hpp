@@ -29,6 +29,10 @@ http::Response ErrorResponse(int http_status, std::string_view detail, std::stri
 // The error response of a failed Status: HttpStatusOf(code), its message as detail and
 // its pointer as source. Passing an OK Status is a bug (MORTAR_CHECK).
 http::Response ErrorResponse(const Status& status);
+// The same with a top-level "meta" member (`meta_json`, a JSON object) beside "errors",
+// for an error that carries what the client needs to decide (the similar organizations
+// of a duplicate warning).
+http::Response ErrorResponse(const Status& status, std::string_view meta_json);
 
 // Pagination figures for a collection.
 struct Page {

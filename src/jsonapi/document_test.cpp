@@ -72,6 +72,15 @@ TEST(ErrorBodyTest, Shape) {
     EXPECT_EQ(error.Find("source")->Find("pointer")->as_string(), "/data/attributes/a\"b");
 }
 
+TEST(ErrorResponseTest, WithMetaBesideTheErrors) {
+    http::Response r = ErrorResponse(Status::Conflict("a similar one exists"), R"({"similar":[1]})");
+    EXPECT_EQ(r.status, 409);
+    EXPECT_EQ(
+        r.body,
+        R"({"errors":[{"status":409,"title":"Conflict","detail":"a similar one exists"}],"meta":{"similar":[1]}})"
+    );
+}
+
 TEST(ErrorResponseTest, FromStatus) {
     http::Response r = ErrorResponse(Status::Unprocessable("must exist", "/data/attributes/organization_id"));
     EXPECT_EQ(r.status, 422);

@@ -1250,48 +1250,49 @@ using CustomerAction = std::function<Status(
     std::string& meta
 )>;
 
-Response RunCustomerAction(api::Service& svc, Request& req, api::Context& ctx, const CustomerAction& action) {
+// Runs one action on a backup customer or asset in one write transaction: the matching
+// role, the row, the action, the data version, and the row as it is afterwards. The meta an
+// action writes goes with its answer, an error (the duplicate warning) or the row (the
+// warning that created configurations do not sync to the PSA).
+template <class Row, class Action, class Render>
+Response RunRowAction(
+    api::Service& svc,
+    Request& req,
+    api::Context& ctx,
+    std::string_view what,
+    Result<Row> (*load)(db::Tx&, int64_t account_id, int64_t id),
+    const Action& action,
+    const Render& render
+) {
     if (Status s = CheckMatching(ctx.principal); !s.ok()) return jsonapi::ErrorResponse(s);
     const auto id = PathId(req);
-    if (!id)
-        return jsonapi::ErrorResponse(Status::NotFound("backup_customer " + std::string(req.Param("id")) + " not found")
+    if (!id) {
+        return jsonapi::ErrorResponse(
+            Status::NotFound(std::string(what) + " " + std::string(req.Param("id")) + " not found")
         );
+    }
     auto attributes = BodyAttributes(req);
     if (!attributes) return jsonapi::ErrorResponse(attributes.status());
     auto tx = svc.db().Begin(db::TxMode::kWrite);
     if (!tx) return jsonapi::ErrorResponse(tx.status());
-    auto customer = LoadCustomer(*tx, ctx.principal.account_id, *id);
-    if (!customer) return jsonapi::ErrorResponse(customer.status());
+    auto row = load(*tx, ctx.principal.account_id, *id);
+    if (!row) return jsonapi::ErrorResponse(row.status());
     const std::string now = FormatTimestamp(svc.clock().NowMillis());
     std::string meta;
-    if (Status s = action(*tx, *customer, *attributes, ctx, now, meta); !s.ok()) {
-        if (s.code() == Code::kConflict && !meta.empty()) {
-            // The duplicate warning carries the similar organizations.
-            json::Writer w;
-            w.BeginObject();
-            w.Key("errors");
-            w.BeginArray();
-            w.BeginObject();
-            w.Key("status");
-            w.Int(409);
-            w.Key("title");
-            w.String("Conflict");
-            w.Key("detail");
-            w.String(s.message());
-            w.EndObject();
-            w.EndArray();
-            w.Key("meta");
-            w.Raw(meta);
-            w.EndObject();
-            return Response::JsonApi(409, w.Take());
-        }
-        return jsonapi::ErrorResponse(s);
+    if (Status s = action(*tx, *row, *attributes, ctx, now, meta); !s.ok()) {
+        return meta.empty() ? jsonapi::ErrorResponse(s) : jsonapi::ErrorResponse(s, meta);
     }
     if (Status s = api::BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    auto rendered = RenderCustomerById(*tx, ctx.principal.account_id, *id, false);
+    auto rendered = render(*tx, *id);
     if (!rendered) return jsonapi::ErrorResponse(rendered.status());
     if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
-    return One(*rendered);
+    return One(*rendered, 200, meta);
+}
+
+Response RunCustomerAction(api::Service& svc, Request& req, api::Context& ctx, const CustomerAction& action) {
+    return RunRowAction(svc, req, ctx, "backup_customer", &LoadCustomer, action, [&](db::Tx& tx, int64_t id) {
+        return RenderCustomerById(tx, ctx.principal.account_id, id, false);
+    });
 }
 
 Status
@@ -1379,24 +1380,9 @@ using AssetAction = std::function<Status(
 )>;
 
 Response RunAssetAction(api::Service& svc, Request& req, api::Context& ctx, const AssetAction& action) {
-    if (Status s = CheckMatching(ctx.principal); !s.ok()) return jsonapi::ErrorResponse(s);
-    const auto id = PathId(req);
-    if (!id)
-        return jsonapi::ErrorResponse(Status::NotFound("backup_asset " + std::string(req.Param("id")) + " not found"));
-    auto attributes = BodyAttributes(req);
-    if (!attributes) return jsonapi::ErrorResponse(attributes.status());
-    auto tx = svc.db().Begin(db::TxMode::kWrite);
-    if (!tx) return jsonapi::ErrorResponse(tx.status());
-    auto asset = LoadAsset(*tx, ctx.principal.account_id, *id);
-    if (!asset) return jsonapi::ErrorResponse(asset.status());
-    const std::string now = FormatTimestamp(svc.clock().NowMillis());
-    std::string meta;
-    if (Status s = action(*tx, *asset, *attributes, ctx, now, meta); !s.ok()) return jsonapi::ErrorResponse(s);
-    if (Status s = api::BumpDataVersion(*tx, ctx.principal.account_id); !s.ok()) return jsonapi::ErrorResponse(s);
-    auto rendered = RenderAssetById(*tx, ctx.principal, *id);
-    if (!rendered) return jsonapi::ErrorResponse(rendered.status());
-    if (Status s = tx->Commit(); !s.ok()) return jsonapi::ErrorResponse(s);
-    return One(*rendered, 200, meta);
+    return RunRowAction(svc, req, ctx, "backup_asset", &LoadAsset, action, [&](db::Tx& tx, int64_t id) {
+        return RenderAssetById(tx, ctx.principal, id);
+    });
 }
 
 Status
